@@ -1,0 +1,39 @@
+/**
+ * The authentication steps (PROTOCOL.md section 3, steps 2-4): challenge, decrypt, password.
+ * The resulting credentials go to the vault; the machine receives only a ticket.
+ */
+import { fromPromise } from 'xstate';
+import type { AuthInput, AuthOutput } from '../machines/types.js';
+import { toLinkError } from './errors.js';
+import type { ChallengeDecryptor, Clock, CloudApi } from './ports.js';
+import { tracked } from './tracked.js';
+import type { Tracker } from './tracker.js';
+import type { CredentialVault } from './vault.js';
+
+export interface AuthEffectDeps {
+  readonly cloud: CloudApi;
+  readonly decryptor: ChallengeDecryptor;
+  readonly vault: CredentialVault;
+  readonly clock: Clock;
+  readonly agentVersion: string;
+  /** Tracks the request so that stop() can wait for it to settle. */
+  readonly tracker?: Tracker;
+}
+
+export function authenticateLogic(deps: AuthEffectDeps) {
+  const run = async (input: AuthInput, signal: AbortSignal): Promise<AuthOutput> => {
+    try {
+      const challenge = await deps.cloud.challenge({ authEndpoint: input.authEndpoint, claimId: input.claimId, signal });
+      const response = await deps.decryptor.decrypt(challenge);
+      const credentials = await deps.cloud.password({
+        authEndpoint: input.authEndpoint, claimId: input.claimId, agentVersion: deps.agentVersion, response, signal,
+      });
+      return { at: deps.clock.now(), ticket: deps.vault.put(credentials) };
+    } catch (error) {
+      throw toLinkError(error, 'AUTH_FAILED', deps.clock.now());
+    } finally {
+      deps.cloud.closeIdle();
+    }
+  };
+  return fromPromise<AuthOutput, AuthInput>(({ input, signal }) => tracked(deps.tracker, run(input, signal)));
+}

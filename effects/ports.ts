@@ -1,0 +1,171 @@
+/**
+ * The ports: the only things effects and the composition root know about the outside world.
+ * Adapters (real and simulated) implement them.
+ */
+import type { Observable } from 'rxjs';
+import type { BackoffPolicyName } from '../machines/backoff/policy.js';
+
+/** Wall-clock time and timers. Compatible with xstate's `Clock`, plus `now()`. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+/** Uniform random numbers in [0, 1). */
+export interface Random {
+  next(): number;
+}
+
+export type LogFields = Readonly<Record<string, unknown>>;
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+// ---------------------------------------------------------------- configuration
+
+export interface AutoClaim {
+  readonly url: string;
+  readonly token: string;
+  readonly rooms: readonly string[];
+  readonly proxy?: string;
+  readonly insecure: boolean;
+}
+
+/** One typed, validated view of netdata.conf, cloud.d/cloud.conf, claimed_id, claim.conf and NETDATA_CLAIM_*. */
+export interface LinkConfig {
+  /** `[global] netdata cloud = enable|disable`. */
+  readonly enabled: boolean;
+  /** `[cloud] cloud base url`, or cloud.conf `url`. */
+  readonly cloudUrl: string;
+  /** The raw proxy setting (`none`, `env`, `http://...`, `socks5://...`, `socks5h://...`). */
+  readonly proxy: string;
+  readonly insecure: boolean;
+  /** Path of an extra CA certificate file (PEM). */
+  readonly caFile?: string;
+  /** The claim id, or null when the node is not claimed. */
+  readonly claimId: string | null;
+  readonly hostname?: string;
+  readonly backoff: BackoffConfig;
+  readonly autoClaim: AutoClaim | null;
+}
+
+export interface BackoffConfig {
+  readonly policy: BackoffPolicyName;
+  /** Explicitly configured values win over those the cloud sends in the env answer. */
+  readonly base?: number;
+  readonly minSeconds?: number;
+  readonly maxSeconds?: number;
+  readonly banRetrySeconds?: number;
+}
+
+/** Reads the configuration. Rejects with a LinkError whose code starts with `CONFIG_`. */
+export interface ConfigSource {
+  load(): Promise<LinkConfig>;
+}
+
+// ---------------------------------------------------------------- identity
+
+export interface IdentityStore {
+  /** The current claim id from the cloud directory, or null when not claimed. */
+  claimId(): Promise<string | null>;
+}
+
+export interface ChallengeDecryptor {
+  /** RSA-OAEP (SHA-1, MGF1-SHA-1) with the node's private key. Rejects with `AUTH_DECRYPT_FAILED`. */
+  decrypt(challenge: Uint8Array): Promise<Uint8Array>;
+}
+
+// ---------------------------------------------------------------- cloud API
+
+export interface TransportOffer {
+  readonly type: 'MQTTv5' | 'MQTTv3';
+  readonly endpoint: string;
+}
+
+export interface EnvBackoff {
+  readonly base: number;
+  readonly minSeconds: number;
+  readonly maxSeconds: number;
+}
+
+/** A validated env answer (PROTOCOL.md section 3, step 1). */
+export interface EnvInfo {
+  readonly authEndpoint: string;
+  readonly encoding: 'proto' | 'json';
+  readonly transports: readonly TransportOffer[];
+  readonly backoff?: EnvBackoff;
+  readonly capabilities: readonly string[];
+}
+
+export interface MqttCredentials {
+  readonly clientId: string;
+  readonly username: string;
+  readonly password: string;
+  /** Topic name (e.g. `inbox-cmd`) to topic string, with `#{claim_id}` already replaced. */
+  readonly topics: Readonly<Record<string, string>>;
+}
+
+export interface EnvRequest {
+  readonly cloudUrl: string;
+  readonly claimId: string;
+  readonly agentVersion: string;
+  readonly signal: AbortSignal;
+}
+export interface ChallengeRequest {
+  readonly authEndpoint: string;
+  readonly claimId: string;
+  readonly signal: AbortSignal;
+}
+export interface PasswordRequest {
+  readonly authEndpoint: string;
+  readonly claimId: string;
+  readonly agentVersion: string;
+  /** The decrypted challenge. */
+  readonly response: Uint8Array;
+  readonly signal: AbortSignal;
+}
+
+/** The cloud's HTTPS API. Every method rejects with a coded LinkError (with the cloud's error body when any). */
+export interface CloudApi {
+  env(request: EnvRequest): Promise<EnvInfo>;
+  challenge(request: ChallengeRequest): Promise<Uint8Array>;
+  password(request: PasswordRequest): Promise<MqttCredentials>;
+  /** Close kept-alive connections: called at the end of each attempt's HTTPS steps and on stop. */
+  closeIdle(): void;
+}
+
+// ---------------------------------------------------------------- transport
+
+export interface TransportParams {
+  readonly endpoint: string;
+  readonly mqttVersion: 5 | 4;
+  readonly claimId: string;
+  readonly credentials: MqttCredentials;
+  /** Connect time in microseconds since the epoch (PROTOCOL.md section 4). */
+  readonly sessionId: number;
+}
+
+export type SessionEvent =
+  | { readonly type: 'up'; readonly mqttVersion: 5 | 4 }
+  | { readonly type: 'closed'; readonly code: string; readonly message: string }
+  | { readonly type: 'puback' }
+  | { readonly type: 'disconnect-req'; readonly reconnectAfterSeconds: number; readonly permaban: boolean }
+  | { readonly type: 'ping-timeout' }
+  | { readonly type: 'message'; readonly messageType: string; readonly topic: string; readonly payload: Uint8Array };
+
+/** One MQTT session. `events` completes after `closed`. */
+export interface TransportSession {
+  readonly events: Observable<SessionEvent>;
+  /** QoS 1 publish to a topic *name* from the password step; resolves on PUBACK. */
+  publish(topicName: string, payload: Uint8Array): Promise<void>;
+  /** graceful: UpdateAgentConnection(reachable=false), wait for its PUBACK, DISCONNECT, close 1000. */
+  close(options: { readonly graceful: boolean }): Promise<void>;
+}
+
+export interface Transport {
+  connect(params: TransportParams): TransportSession;
+}

@@ -1,0 +1,79 @@
+/**
+ * The MQTT session as actor logic. Spawned by the machine once per attempt (only one exists at a
+ * time); it turns the session's events into machine events, hands inbound messages to the
+ * dispatcher and the live session to the outbox, and closes the session when stopped.
+ */
+import { fromCallback } from 'xstate';
+import type { LinkEvent, TransportCommand, TransportInput } from '../machines/types.js';
+import type { MessageDispatcher } from './dispatch.js';
+import type { Clock, SessionEvent, Transport, TransportSession } from './ports.js';
+import type { SessionSlot } from './sessions.js';
+import type { Tracker } from './tracker.js';
+import type { CredentialVault } from './vault.js';
+
+export interface TransportEffectDeps {
+  readonly transport: Transport;
+  readonly vault: CredentialVault;
+  readonly clock: Clock;
+  readonly sessions: SessionSlot;
+  readonly dispatcher: MessageDispatcher;
+  readonly tracker: Tracker;
+}
+
+function toMachineEvent(event: SessionEvent, at: number): LinkEvent | null {
+  switch (event.type) {
+    case 'up': return { type: 'TRANSPORT_UP', at, mqttVersion: event.mqttVersion };
+    case 'closed': return { type: 'TRANSPORT_CLOSED', at, code: event.code, message: event.message };
+    case 'puback': return { type: 'PUBACK', at };
+    case 'disconnect-req': return { type: 'DISCONNECT_REQ', at, reconnectAfterSeconds: event.reconnectAfterSeconds, permaban: event.permaban };
+    case 'ping-timeout': return { type: 'PING_TIMEOUT', at };
+    case 'message': return null;
+  }
+}
+
+export function transportLogic(deps: TransportEffectDeps) {
+  return fromCallback<TransportCommand, TransportInput>(({ input, sendBack, receive }) => {
+    const credentials = deps.vault.take(input.ticket);
+    if (!credentials) {
+      sendBack({ type: 'TRANSPORT_CLOSED', at: deps.clock.now(), code: 'AUTH_TICKET_MISSING', message: 'no credentials for this attempt' });
+      return () => undefined;
+    }
+    let closed = false;
+    const session: TransportSession = deps.transport.connect({
+      endpoint: input.endpoint,
+      mqttVersion: input.mqttVersion,
+      claimId: input.claimId,
+      credentials,
+      sessionId: deps.clock.now() * 1000,
+    });
+    const subscription = session.events.subscribe({
+      next: (event) => {
+        if (event.type === 'message') {
+          deps.dispatcher.dispatch(event);
+          return;
+        }
+        if (event.type === 'up') deps.sessions.attach(session);
+        if (event.type === 'closed') {
+          closed = true;
+          deps.sessions.detach(session);
+        }
+        const machineEvent = toMachineEvent(event, deps.clock.now());
+        if (machineEvent) sendBack(machineEvent);
+      },
+      complete: () => {
+        if (closed) return;
+        closed = true;
+        deps.sessions.detach(session);
+        sendBack({ type: 'TRANSPORT_CLOSED', at: deps.clock.now(), code: 'SOCKET_CLOSED', message: 'the session ended' });
+      },
+    });
+    receive((command) => {
+      if (command.type === 'CLOSE') deps.tracker.track(session.close({ graceful: command.graceful }));
+    });
+    return () => {
+      subscription.unsubscribe();
+      deps.sessions.detach(session);
+      if (!closed) deps.tracker.track(session.close({ graceful: false }));
+    };
+  });
+}

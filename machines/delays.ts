@@ -1,0 +1,29 @@
+/**
+ * The named delays of the statechart. Every timing comes from context (settings or the backoff plan).
+ */
+import type { LinkContext } from './types.js';
+
+export const DELAY_NAMES = ['connectBudget', 'httpBudget', 'gracefulBudget', 'stableAfter', 'backoffDelay', 'banRetry'] as const;
+export type DelayName = (typeof DELAY_NAMES)[number];
+
+export function delayValue(context: LinkContext, name: string): number {
+  const t = context.settings.timings;
+  switch (name) {
+    case 'connectBudget': return t.connectBudgetMs;
+    case 'httpBudget': return t.httpBudgetMs;
+    case 'gracefulBudget': return t.gracefulBudgetMs;
+    case 'stableAfter': return t.stableAfterMs;
+    case 'backoffDelay': return context.delayMs;
+    case 'banRetry': return t.banRetryMs;
+    default: return 0;
+  }
+}
+
+export const delays = {
+  connectBudget: ({ context }: { context: LinkContext }) => delayValue(context, 'connectBudget'),
+  httpBudget: ({ context }: { context: LinkContext }) => delayValue(context, 'httpBudget'),
+  gracefulBudget: ({ context }: { context: LinkContext }) => delayValue(context, 'gracefulBudget'),
+  stableAfter: ({ context }: { context: LinkContext }) => delayValue(context, 'stableAfter'),
+  backoffDelay: ({ context }: { context: LinkContext }) => delayValue(context, 'backoffDelay'),
+  banRetry: ({ context }: { context: LinkContext }) => delayValue(context, 'banRetry'),
+};

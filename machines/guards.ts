@@ -1,0 +1,41 @@
+/**
+ * Pure guard predicates, one per named guard of the statechart.
+ */
+import type { SomeEvent } from './updates.js';
+import type { LinkContext, LinkSettings } from './types.js';
+
+function isOff(c: LinkContext): boolean {
+  return c.stopped || !c.settings.enabled || c.configError !== null;
+}
+
+function newSettings(e: SomeEvent): LinkSettings | null {
+  return e.type === 'CONFIG_CHANGED' ? (e as unknown as { settings: LinkSettings }).settings : null;
+}
+
+export const shouldBeDisabled = (c: LinkContext): boolean => isOff(c);
+export const shouldBeUnclaimed = (c: LinkContext): boolean => !isOff(c) && c.settings.claimId === null;
+export const shouldConnect = (c: LinkContext): boolean => !isOff(c) && c.settings.claimId !== null;
+export const reconnectRequested = (c: LinkContext): boolean => c.reconnectRequested;
+export const isBanned = (c: LinkContext): boolean => c.banned;
+export const pubacksReachReset = (c: LinkContext): boolean => c.pubacks + 1 >= c.settings.timings.resetAfterPubacks;
+
+/** A CONFIG_CHANGED that disables the cloud. */
+export const configTurnsOff = (c: LinkContext, e: SomeEvent): boolean => {
+  const s = newSettings(e);
+  return s !== null && (!s.enabled || c.stopped);
+};
+
+/** A CONFIG_CHANGED that leaves the node without a claim. */
+export const configUnclaims = (_c: LinkContext, e: SomeEvent): boolean => newSettings(e)?.claimId === null;
+
+/** A CONFIG_CHANGED that changes how (or as whom) the link connects. */
+export const connectionChanged = (c: LinkContext, e: SomeEvent): boolean => {
+  const s = newSettings(e);
+  return s !== null && (s.connectionKey !== c.settings.connectionKey || s.cloudUrl !== c.settings.cloudUrl || s.claimId !== c.settings.claimId);
+};
+
+/** In backoff, new connection settings are tried at once unless the cloud banned or blocked us. */
+export const retryNowOnConfig = (c: LinkContext, e: SomeEvent): boolean => {
+  const at = typeof e.at === 'number' ? e.at : c.now;
+  return connectionChanged(c, e) && !c.banned && !(c.blockUntil !== null && c.blockUntil > at);
+};

@@ -1,0 +1,143 @@
+/**
+ * A simulated MQTT broker behind the Transport port: accepts, refuses with a code, answers CONNACK
+ * slowly (or never), drops sessions, sends DisconnectReq, and acknowledges publishes (or not).
+ * Like the real transport it reports everything asynchronously and rejects unacknowledged
+ * publishes when a session dies.
+ */
+import { Subject } from 'rxjs';
+import { LinkError } from '../../effects/errors.js';
+import type { SessionEvent, Transport, TransportParams, TransportSession } from '../../effects/ports.js';
+import type { SimClock } from './sim-clock.js';
+
+export type ConnectOutcome =
+  | { readonly kind: 'accept' }
+  | { readonly kind: 'refuse'; readonly code: string }
+  | { readonly kind: 'never' };
+
+export interface Delivered {
+  readonly topicName: string;
+  readonly payload: Uint8Array;
+  readonly session: number;
+}
+
+export class SimBroker implements Transport {
+  connackLatencyMs = 30;
+  pubackLatencyMs = 5;
+  /** Whether publishes are acknowledged. */
+  pubacks = true;
+  fallback: ConnectOutcome = { kind: 'accept' };
+  readonly open = new Set<SimSession>();
+  readonly delivered: Delivered[] = [];
+  connects = 0;
+  maxOpen = 0;
+  /** Called synchronously at every connect: the simulation checks that the link may talk now. */
+  onConnect: (params: TransportParams) => void = () => undefined;
+  private readonly scripts: ConnectOutcome[] = [];
+
+  constructor(readonly clock: SimClock) {}
+
+  script(...outcomes: ConnectOutcome[]): void {
+    this.scripts.push(...outcomes);
+  }
+
+  connect(params: TransportParams): TransportSession {
+    this.connects += 1;
+    this.onConnect(params);
+    const session = new SimSession(this, this.connects, this.scripts.shift() ?? this.fallback);
+    this.open.add(session);
+    this.maxOpen = Math.max(this.maxOpen, this.open.size);
+    return session;
+  }
+
+  /** Cut every connection (network loss, broker crash). */
+  dropAll(code = 'SOCKET_CLOSED'): void {
+    for (const s of [...this.open]) s.end(code, 'connection lost');
+  }
+
+  disconnectReq(reconnectAfterSeconds: number, permaban: boolean): void {
+    for (const s of this.open) s.emitLater({ type: 'disconnect-req', reconnectAfterSeconds, permaban });
+  }
+
+  pingTimeout(): void {
+    for (const s of this.open) s.emitLater({ type: 'ping-timeout' });
+  }
+
+  deliver(messageType: string, payload: Uint8Array): void {
+    for (const s of this.open) s.emitLater({ type: 'message', messageType, topic: `/agent/sim/inbound/v1/${messageType}`, payload });
+  }
+}
+
+export class SimSession implements TransportSession {
+  readonly events = new Subject<SessionEvent>();
+  private state: 'connecting' | 'up' | 'closed' = 'connecting';
+  private readonly timers = new Set<unknown>();
+  private readonly unacked = new Map<number, (error: LinkError | null) => void>();
+  private seq = 0;
+  private readonly closers: Array<() => void> = [];
+
+  constructor(private readonly broker: SimBroker, readonly id: number, outcome: ConnectOutcome) {
+    if (outcome.kind === 'accept') this.later(broker.connackLatencyMs, () => {
+      this.state = 'up';
+      this.events.next({ type: 'up', mqttVersion: 5 });
+    });
+    else if (outcome.kind === 'refuse') this.later(broker.connackLatencyMs, () => this.end(outcome.code, `refused: ${outcome.code}`));
+  }
+
+  get isUp(): boolean {
+    return this.state === 'up';
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const t = this.broker.clock.setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  emitLater(event: SessionEvent): void {
+    this.later(0, () => {
+      if (this.state !== 'closed') this.events.next(event);
+    });
+  }
+
+  publish(topicName: string, payload: Uint8Array): Promise<void> {
+    if (this.state !== 'up') return Promise.reject(new LinkError('SOCKET_CLOSED', 'the session is not connected'));
+    return new Promise((resolve, reject) => {
+      const n = ++this.seq;
+      this.unacked.set(n, (error) => (error ? reject(error) : resolve()));
+      if (!this.broker.pubacks) return;
+      this.later(this.broker.pubackLatencyMs, () => {
+        if (this.state !== 'up') return;
+        this.broker.delivered.push({ topicName, payload, session: this.id });
+        this.unacked.get(n)?.(null);
+        this.unacked.delete(n);
+        this.events.next({ type: 'puback' });
+      });
+    });
+  }
+
+  close(options: { readonly graceful: boolean }): Promise<void> {
+    if (this.state === 'closed') return Promise.resolve();
+    return new Promise((resolve) => {
+      this.closers.push(resolve);
+      this.later(options.graceful && this.state === 'up' ? this.broker.pubackLatencyMs : 0, () => {
+        this.end('CLOSED_BY_CLIENT', options.graceful ? 'graceful disconnect' : 'closed');
+      });
+    });
+  }
+
+  /** The connection is gone: reject what was not acknowledged, report, complete. */
+  end(code: string, message: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    for (const t of this.timers) this.broker.clock.clearTimeout(t);
+    this.timers.clear();
+    this.broker.open.delete(this);
+    for (const settle of this.unacked.values()) settle(new LinkError('SOCKET_CLOSED', 'connection lost before PUBACK'));
+    this.unacked.clear();
+    this.events.next({ type: 'closed', code, message });
+    this.events.complete();
+    for (const resolve of this.closers.splice(0)) resolve();
+  }
+}

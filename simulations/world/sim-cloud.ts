@@ -1,0 +1,105 @@
+/**
+ * A simulated cloud API whose env, challenge and password answers are scriptable: success, HTTP
+ * errors with cloud error bodies, network errors and timeouts. It answers asynchronously after a
+ * latency on the simulated clock and rejects with the same codes as the real HTTPS client.
+ */
+import { LinkError } from '../../effects/errors.js';
+import type { ChallengeRequest, CloudApi, EnvInfo, EnvRequest, MqttCredentials, PasswordRequest } from '../../effects/ports.js';
+import type { CloudErrorBody } from '../../machines/failure.js';
+import type { SimClock } from './sim-clock.js';
+
+export type CloudEndpoint = 'env' | 'challenge' | 'password';
+
+export type CloudAnswer =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'http-error'; readonly status: number; readonly body?: CloudErrorBody }
+  | { readonly kind: 'network-error'; readonly code: string }
+  | { readonly kind: 'timeout' };
+
+const NOT_OK_CODE: Record<CloudEndpoint, string> = { env: 'ENV_NOT_200', challenge: 'AUTH_CHALLENGE_NOT_200', password: 'AUTH_PASSWORD_NOT_201' };
+
+export interface CloudCall {
+  readonly endpoint: CloudEndpoint;
+  readonly at: number;
+  readonly answer: CloudAnswer['kind'];
+}
+
+export class SimCloud implements CloudApi {
+  readonly calls: CloudCall[] = [];
+  latencyMs = 20;
+  /** Answer used when nothing is scripted. */
+  fallback: CloudAnswer = { kind: 'ok' };
+  transports: EnvInfo['transports'] = [{ type: 'MQTTv5', endpoint: 'wss://broker.sim:443/mqtt' }];
+  envBackoff: EnvInfo['backoff'] = { base: 2, minSeconds: 0, maxSeconds: 1024 };
+  /** Called synchronously at every request: the simulation checks that the link may talk now. */
+  onCall: (call: CloudCall) => void = () => undefined;
+  private readonly scripts: Record<CloudEndpoint, CloudAnswer[]> = { env: [], challenge: [], password: [] };
+  private issued = 0;
+  idleClosed = 0;
+
+  constructor(private readonly clock: SimClock) {}
+
+  /** Queue answers for the next requests to an endpoint. */
+  script(endpoint: CloudEndpoint, ...answers: CloudAnswer[]): void {
+    this.scripts[endpoint].push(...answers);
+  }
+
+  env(request: EnvRequest): Promise<EnvInfo> {
+    return this.answer('env', request.signal, () => ({
+      authEndpoint: `${request.cloudUrl}/api/v1/auth`,
+      encoding: 'proto',
+      transports: this.transports,
+      ...(this.envBackoff ? { backoff: this.envBackoff } : {}),
+      capabilities: ['proto', 'ctx'],
+    }));
+  }
+
+  challenge(request: ChallengeRequest): Promise<Uint8Array> {
+    return this.answer('challenge', request.signal, () => new Uint8Array(256).fill(7));
+  }
+
+  password(request: PasswordRequest): Promise<MqttCredentials> {
+    return this.answer('password', request.signal, () => {
+      this.issued += 1;
+      return {
+        clientId: request.claimId,
+        username: request.claimId,
+        password: `sim-secret-${this.issued}`,
+        topics: {
+          'inbox-cmd': `/agent/${request.claimId}/inbound/v1/cmd`,
+          'agent-connection': `/agent/${request.claimId}/outbound/v1/connection`,
+          chart: `/agent/${request.claimId}/outbound/v1/chart`,
+        },
+      };
+    });
+  }
+
+  closeIdle(): void {
+    this.idleClosed += 1;
+  }
+
+  private answer<T>(endpoint: CloudEndpoint, signal: AbortSignal, ok: () => T): Promise<T> {
+    const answer = this.scripts[endpoint].shift() ?? this.fallback;
+    const call = { endpoint, at: this.clock.now(), answer: answer.kind };
+    this.calls.push(call);
+    this.onCall(call);
+    return new Promise<T>((resolve, reject) => {
+      const aborted = () => {
+        if (timer !== null) this.clock.clearTimeout(timer);
+        reject(new LinkError('ABORTED', `${endpoint} request aborted`, { at: this.clock.now() }));
+      };
+      if (signal.aborted) return aborted();
+      signal.addEventListener('abort', aborted, { once: true });
+      const timer = answer.kind === 'timeout' ? null : this.clock.setTimeout(() => {
+        signal.removeEventListener('abort', aborted);
+        const at = this.clock.now();
+        if (answer.kind === 'ok') resolve(ok());
+        else if (answer.kind === 'network-error') reject(new LinkError(answer.code, `${endpoint}: ${answer.code}`, { at }));
+        else reject(new LinkError(NOT_OK_CODE[endpoint], `${endpoint} answered HTTP ${answer.status}`, { at, httpStatus: answer.status, ...(answer.body ? { cloud: answer.body } : {}) }));
+      }, this.latencyMs);
+    });
+  }
+}
+
+/** The simulated cloud "encrypts" with the identity function, so decryption is too. */
+export const simDecryptor = { decrypt: async (challenge: Uint8Array) => challenge };

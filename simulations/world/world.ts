@@ -1,0 +1,55 @@
+/**
+ * A whole simulated world around one real link: simulated clock, seeded randomness, scriptable
+ * cloud and broker, an editable configuration, and `createLink` wiring the real statechart and
+ * effects to them.
+ */
+import type { InspectionEvent } from 'xstate';
+import type { LinkConfig, Logger } from '../../effects/ports.js';
+import type { OutboxOptions } from '../../effects/outbox.js';
+import { createLink, type LinkHandle } from '../../link/create-link.js';
+import type { Timings } from '../../machines/types.js';
+import { seededRandom } from './seeded-random.js';
+import { SimBroker } from './sim-broker.js';
+import { SimClock } from './sim-clock.js';
+import { SimCloud, simDecryptor } from './sim-cloud.js';
+import { SimConfigSource, simConfig } from './sim-config.js';
+
+export interface WorldOptions {
+  readonly seed?: number;
+  readonly config?: Partial<LinkConfig>;
+  readonly timings?: Partial<Timings>;
+  readonly outbox?: Partial<OutboxOptions>;
+  readonly logger?: Logger;
+  readonly inspect?: (event: InspectionEvent) => void;
+}
+
+export interface SimWorld {
+  readonly clock: SimClock;
+  readonly cloud: SimCloud;
+  readonly broker: SimBroker;
+  readonly config: SimConfigSource;
+  readonly link: LinkHandle;
+  readonly seed: number;
+}
+
+export function createWorld(options: WorldOptions = {}): SimWorld {
+  const seed = options.seed ?? 1;
+  const clock = new SimClock();
+  const cloud = new SimCloud(clock);
+  const broker = new SimBroker(clock);
+  const config = new SimConfigSource(simConfig(options.config));
+  const link = createLink({
+    config,
+    cloud,
+    decryptor: simDecryptor,
+    transport: broker,
+    clock,
+    random: seededRandom(seed),
+    seed,
+    ...(options.timings ? { timings: options.timings } : {}),
+    ...(options.outbox ? { outbox: options.outbox } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.inspect ? { inspect: options.inspect } : {}),
+  });
+  return { clock, cloud, broker, config, link, seed };
+}
