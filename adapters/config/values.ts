@@ -1,0 +1,79 @@
+/**
+ * Typed values from INI entries and environment variables, validated with zod. Each rule knows what
+ * it expects, for the error message; secret rules never echo the value.
+ *
+ * Decisions: an empty value (`key =`) counts as "not set", except where a rule accepts it (`proxy =`
+ * means a direct connection); booleans accept enable/disable, yes/no, true/false, on/off, 1/0 in any
+ * case (netdata's own boolean words), and nothing else.
+ */
+import { z } from 'zod';
+import { BACKOFF_POLICIES } from '../../machines/backoff/policy.js';
+import { parseProxySetting } from '../proxy/parse.js';
+import { ConfigError, type ConfigErrorLocation } from './errors.js';
+import type { IniDocument } from './ini.js';
+
+export type Check<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export interface ValueRule<T> {
+  readonly check: (raw: string) => Check<T>;
+  /** Empty values are passed to `check` instead of meaning "not set". */
+  readonly acceptsEmpty?: boolean;
+}
+
+function fromZod<T>(schema: z.ZodType<T>, expected: string, secret = false): ValueRule<T> {
+  return {
+    check: (raw) => {
+      const parsed = schema.safeParse(raw);
+      if (parsed.success) return { ok: true, value: parsed.data };
+      return { ok: false, reason: secret ? `expected ${expected}` : `expected ${expected}, got "${raw}"` };
+    },
+  };
+}
+
+const TRUE_WORDS = ['enable', 'enabled', 'yes', 'true', 'on', '1'];
+const FALSE_WORDS = ['disable', 'disabled', 'no', 'false', 'off', '0'];
+const bool = z.stringbool({ truthy: TRUE_WORDS, falsy: FALSE_WORDS, case: 'insensitive' });
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.string().regex(/^\d+$/).transform(Number).pipe(z.int().min(min).max(max));
+
+export const rules = {
+  enableDisable: fromZod(bool, '"enable" or "disable"'),
+  yesNo: fromZod(bool, '"yes" or "no"'),
+  httpUrl: fromZod(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')), 'an http:// or https:// URL'),
+  uuid: fromZod(z.guid().transform((id) => id.toLowerCase()), 'a UUID like 01234567-89ab-cdef-0123-456789abcdef'),
+  text: fromZod(z.string().min(1), 'a value'),
+  secretText: fromZod(z.string().min(1), 'a value', true),
+  rooms: fromZod(z.string().transform((list) => list.split(',').map((room) => room.trim()).filter((room) => room !== '')), 'a comma-separated list'),
+  policy: fromZod(z.string().transform((name) => name.toLowerCase()).pipe(z.enum(BACKOFF_POLICIES)), `one of ${BACKOFF_POLICIES.join(', ')}`),
+  int: (min: number, max?: number) => fromZod(int(min, max), max === undefined ? `a whole number >= ${min}` : `a whole number from ${min} to ${max}`),
+  /** none, env, or a proxy URL; checked now so a typo is a configuration error naming the line. */
+  proxy: {
+    acceptsEmpty: true,
+    check: (raw: string): Check<string> => {
+      const result = parseProxySetting(raw, {});
+      return result.ok ? { ok: true, value: raw.trim() } : { ok: false, reason: result.error.message.replace(/^proxy setting: /, '') };
+    },
+  } satisfies ValueRule<string>,
+} as const;
+
+/** The value of `[section] key`, or undefined when the key is absent (or empty). */
+export function readIni<T>(doc: IniDocument, section: string, key: string, rule: ValueRule<T>): T | undefined {
+  const entry = doc.get(section, key);
+  if (entry === undefined || (entry.value === '' && rule.acceptsEmpty !== true)) return undefined;
+  return checked(entry.value, rule, { file: doc.file, line: entry.line, section, key });
+}
+
+export const ENVIRONMENT = 'environment';
+
+/** The value of an environment variable, or undefined when unset or empty. */
+export function readEnv<T>(env: Readonly<Record<string, string | undefined>>, name: string, rule: ValueRule<T>): T | undefined {
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') return undefined;
+  return checked(value, rule, { file: ENVIRONMENT, key: name });
+}
+
+function checked<T>(raw: string, rule: ValueRule<T>, location: ConfigErrorLocation): T {
+  const result = rule.check(raw);
+  if (!result.ok) throw new ConfigError('CONFIG_BAD_VALUE', location, result.reason);
+  return result.value;
+}
