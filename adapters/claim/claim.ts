@@ -1,0 +1,119 @@
+/**
+ * Claiming: make this node known to the cloud (PROTOCOL.md section 2). Keys and cloud.conf are written
+ * atomically; the token is only sent, never written or logged.
+ */
+import { randomUUID } from 'node:crypto';
+import { LinkError, isLinkError } from '../../effects/errors.js';
+import type { Logger } from '../../effects/ports.js';
+import type { CreateAgent } from '../cloud-api/agent.js';
+import { ensurePrivateDir } from '../identity/atomic-file.js';
+import { loadOrCreateKeyPair } from '../identity/keypair.js';
+import { claimOutcome, transportOutcome, type ClaimOutcome } from './claim-errors.js';
+import { sendClaimRequest } from './claim-request.js';
+import { writeCloudConf } from './cloud-conf.js';
+import { validateClaimOptions } from './claim-options.js';
+
+export interface ClaimOptions {
+  /** Cloud base URL (https:). */
+  readonly url: string;
+  readonly token: string;
+  readonly rooms: readonly string[];
+  /** The raw proxy setting stored in cloud.conf (default `env`); the tunnel itself comes through `createAgent`. */
+  readonly proxy?: string;
+  readonly insecure?: boolean;
+  /** Extra CA certificate (PEM) trusted besides the system roots. */
+  readonly ca?: string | Buffer;
+  readonly cloudDir: string;
+  readonly hostname: string;
+  readonly machineGuid?: string;
+  readonly createAgent?: CreateAgent;
+  /** Whole-request budget of one try. Default 30 s. */
+  readonly fetchTimeoutMs?: number;
+  /** Connect (and TLS handshake) budget of one try. Default 10 s. */
+  readonly connectTimeoutMs?: number;
+  /** Tries in all (default 5). */
+  readonly retries?: number;
+  /** Pause between tries (default 2 s). */
+  readonly pauseMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly signal?: AbortSignal;
+  readonly logger?: Logger;
+  /** Claim id source (default: crypto.randomUUID, a UUIDv4). */
+  readonly newClaimId?: () => string;
+}
+
+export interface ClaimResult {
+  readonly claimId: string;
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function claim(options: ClaimOptions): Promise<ClaimResult> {
+  validateClaimOptions(options);
+  const tries = Math.max(1, Math.floor(options.retries ?? 5));
+  const sleep = options.sleep ?? defaultSleep;
+  const newClaimId = options.newClaimId ?? randomUUID;
+  const logger = options.logger;
+  const insecure = options.insecure ?? false;
+
+  const keys = await prepareIdentity(options);
+  let lastReason = 'no try was made';
+  for (let attempt = 1; attempt <= tries; attempt += 1) {
+    if (attempt > 1) await sleep(options.pauseMs ?? 2000);
+    if (options.signal?.aborted) throw new LinkError('ABORTED', 'claim aborted');
+    const claimId = newClaimId();
+    logger?.info('claiming node', { attempt, tries, claimId, url: options.url });
+    const outcome = await tryOnce(options, claimId, keys.publicKeyPem, insecure);
+    if (outcome.kind === 'final') throw outcome.error;
+    if (outcome.kind === 'claimed') {
+      await writeCloudConf(options.cloudDir, {
+        url: options.url,
+        proxy: options.proxy ?? 'env',
+        insecure,
+        claimedId: claimId,
+        hostname: options.hostname,
+      });
+      logger?.info('node claimed', { claimId });
+      return { claimId };
+    }
+    lastReason = outcome.reason;
+    logger?.warn('claim try failed, will retry', { attempt, tries, reason: outcome.reason });
+  }
+  throw new LinkError(
+    'CLAIM_FAILED_RETRIES',
+    `claiming failed after ${tries} tries; last cause: ${lastReason}. Check the network, the proxy and the cloud URL, then claim again`,
+  );
+}
+
+async function prepareIdentity(options: ClaimOptions): Promise<{ publicKeyPem: string }> {
+  try {
+    await ensurePrivateDir(options.cloudDir);
+    return await loadOrCreateKeyPair(options.cloudDir, options.logger);
+  } catch (error) {
+    const detail = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    throw new LinkError('CLAIM_IDENTITY_FAILED', `cannot prepare the node's key pair in ${options.cloudDir} (${detail}): check that the directory is writable`, { cause: error });
+  }
+}
+
+async function tryOnce(options: ClaimOptions, claimId: string, publicKeyPem: string, insecure: boolean): Promise<ClaimOutcome> {
+  try {
+    const response = await sendClaimRequest({
+      url: options.url,
+      claimId,
+      token: options.token,
+      hostname: options.hostname,
+      rooms: options.rooms,
+      publicKeyPem,
+      tls: { insecure, ...(options.ca !== undefined ? { ca: options.ca } : {}) },
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      requestTimeoutMs: options.fetchTimeoutMs ?? 30_000,
+      ...(options.machineGuid !== undefined ? { machineGuid: options.machineGuid } : {}),
+      ...(options.createAgent !== undefined ? { createAgent: options.createAgent } : {}),
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    });
+    return claimOutcome(response, options);
+  } catch (error) {
+    if (isLinkError(error)) return transportOutcome(error);
+    return transportOutcome(new LinkError('NETWORK_ERROR', error instanceof Error ? error.message : String(error), { cause: error }));
+  }
+}

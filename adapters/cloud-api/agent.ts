@@ -1,0 +1,37 @@
+/** The https.Agent the cloud API requests go through, and the TLS settings it is made with. */
+import { Agent } from 'node:https';
+import { rootCertificates } from 'node:tls';
+
+/** What an agent factory gets: a CA bundle (system roots plus the configured CA) and whether to verify. */
+export interface AgentTlsOptions {
+  readonly ca?: string | Buffer;
+  readonly rejectUnauthorized: boolean;
+}
+
+export type CreateAgent = (tls: AgentTlsOptions) => Agent;
+
+export interface CloudTlsConfig {
+  /** An extra CA certificate (PEM). It is trusted in addition to the system's roots. */
+  readonly ca?: string | Buffer;
+  /** Accept a self-signed certificate and skip host name checks. */
+  readonly insecure: boolean;
+}
+
+export function agentTlsOptions(tls: CloudTlsConfig): AgentTlsOptions {
+  if (tls.ca === undefined) return { rejectUnauthorized: !tls.insecure };
+  const extra = typeof tls.ca === 'string' ? tls.ca : tls.ca.toString('utf8');
+  return { ca: [...rootCertificates, extra].join('\n'), rejectUnauthorized: !tls.insecure };
+}
+
+/**
+ * The default: one kept-alive TLS connection (maxSockets 1), so the env, challenge and password requests
+ * of one attempt share it where the server allows.
+ */
+export const createKeepAliveAgent: CreateAgent = (tls) =>
+  new Agent({
+    keepAlive: true,
+    maxSockets: 1,
+    maxFreeSockets: 1,
+    rejectUnauthorized: tls.rejectUnauthorized,
+    ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+  });

@@ -1,0 +1,87 @@
+/**
+ * Auth state kept in memory: the outstanding challenge of each node (single use) and the MQTT
+ * credentials issued by the password step, for the broker to verify.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../effects/ports.js';
+import { sameSecret } from './tokens.js';
+
+export interface TopicSpec {
+  readonly name: string;
+  /** Contains the literal tag `#{claim_id}`, as the real cloud answers. */
+  readonly topic: string;
+}
+
+export const DEFAULT_TOPICS: readonly TopicSpec[] = [
+  { name: 'inbox-cmd', topic: '/agent/#{claim_id}/inbound/v1/cmd' },
+  { name: 'agent-connection', topic: '/agent/#{claim_id}/outbound/v1/connection' },
+  { name: 'chart', topic: '/agent/#{claim_id}/outbound/v1/chart' },
+  { name: 'alarms', topic: '/agent/#{claim_id}/outbound/v1/alarms' },
+];
+
+export interface IssuedCredentials {
+  readonly claimId: string;
+  readonly clientId: string;
+  readonly username: string;
+  readonly password: string;
+  readonly issuedAt: number;
+}
+
+export class ChallengeRegistry {
+  private readonly outstanding = new Map<string, { bytes: Buffer; at: number }>();
+  constructor(private readonly clock: Clock, private readonly ttlMs = 60_000) {}
+
+  /** Remember the plain challenge of a node; a newer one replaces it. */
+  issue(claimId: string, bytes: Buffer): void {
+    this.outstanding.set(claimId, { bytes, at: this.clock.now() });
+  }
+
+  /** The outstanding challenge of a node, removed (single use), or undefined if none or expired. */
+  take(claimId: string): Buffer | undefined {
+    const entry = this.outstanding.get(claimId);
+    this.outstanding.delete(claimId);
+    if (entry === undefined || this.clock.now() - entry.at > this.ttlMs) return undefined;
+    return entry.bytes;
+  }
+}
+
+export class CredentialRegistry {
+  private readonly issued = new Map<string, IssuedCredentials>();
+  constructor(private readonly clock: Clock, private readonly ttlMs = 10 * 60_000) {}
+
+  issue(claimId: string): IssuedCredentials {
+    const credentials: IssuedCredentials = {
+      claimId,
+      clientId: claimId,
+      username: `agent-${randomBytes(8).toString('hex')}`,
+      password: randomBytes(24).toString('base64url'),
+      issuedAt: this.clock.now(),
+    };
+    this.issued.set(credentials.username, credentials);
+    return credentials;
+  }
+
+  /**
+   * Check MQTT CONNECT credentials. Valid ones are consumed (single use) unless `consume` is false.
+   * Returns the issued record, or undefined.
+   */
+  verify(clientId: string, username: string, password: string, options: { consume?: boolean } = {}): IssuedCredentials | undefined {
+    const entry = this.issued.get(username);
+    if (entry === undefined || entry.clientId !== clientId || !sameSecret(password, entry.password)) return undefined;
+    if (this.clock.now() - entry.issuedAt > this.ttlMs) {
+      this.issued.delete(username);
+      return undefined;
+    }
+    if (options.consume ?? true) this.issued.delete(username);
+    return entry;
+  }
+
+  /** Outstanding credentials without their passwords (for inspection). */
+  list(): Omit<IssuedCredentials, 'password'>[] {
+    return [...this.issued.values()].map(({ password: _password, ...rest }) => rest);
+  }
+
+  clear(): void {
+    this.issued.clear();
+  }
+}

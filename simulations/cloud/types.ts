@@ -1,0 +1,59 @@
+/** The dev cloud's public shape. */
+import type { IncomingMessage } from 'node:http';
+import type { Server as HttpsServerType } from 'node:https';
+import type { Duplex } from 'node:stream';
+import type { Clock, Logger } from '../../effects/ports.js';
+import type { CredentialRegistry } from './credentials.js';
+import type { FaultRegistry, FaultSpec } from './faults.js';
+import type { DevCloudSettings, DevCloudSettingsPatch } from './settings.js';
+import type { ClaimedNode } from './state-store.js';
+
+export interface DevCloudOptions {
+  /** Where the CA, the server certificate and state.json live (created 0700 if missing). */
+  readonly stateDir: string;
+  /** TCP port; 0 (the default) picks a free one. */
+  readonly port?: number;
+  /** Listen address (default 127.0.0.1; the certificate also covers localhost and ::1). */
+  readonly host?: string;
+  readonly clock?: Clock;
+  /** Default: silent. Tokens and passwords are never logged. */
+  readonly logger?: Logger;
+  /** Fixed claim token (default: the stored one, or a new random one). */
+  readonly token?: string;
+  readonly adminToken?: string;
+  /** Initial settings (transports offered, topics...). */
+  readonly settings?: DevCloudSettingsPatch;
+}
+
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+export interface DevCloud {
+  /** `https://127.0.0.1:PORT` (IPv6 hosts in brackets). */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** The claim token. */
+  readonly token: string;
+  readonly adminToken: string;
+  /** PEM file of the dev cloud's CA. */
+  readonly caPath: string;
+  readonly caPem: string;
+  /** The HTTPS server (e.g. to count `secureConnection` events). */
+  readonly httpsServer: HttpsServerType;
+  /** MQTT credentials issued by the password step (for the broker). */
+  readonly credentials: CredentialRegistry;
+  readonly faults: FaultRegistry;
+  /** Same as `POST /admin/faults`. */
+  addFault(spec: FaultSpec): void;
+  nodes(): ClaimedNode[];
+  settings(): DevCloudSettings;
+  configure(patch: DevCloudSettingsPatch): void;
+  /**
+   * The handler of HTTP upgrade requests (the MQTT WebSocket endpoint attaches here). Without one,
+   * upgrades are answered 404. Returns a function that detaches it.
+   */
+  onUpgrade(handler: UpgradeHandler): () => void;
+  /** Run on close, before the server stops (e.g. to close a broker's WebSockets). */
+  onClose(hook: () => Promise<void> | void): void;
+  close(): Promise<void>;
+}
