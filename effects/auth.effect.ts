@@ -4,7 +4,7 @@
  */
 import { fromPromise } from 'xstate';
 import type { AuthInput, AuthOutput } from '../machines/types.js';
-import { toLinkError } from './errors.js';
+import { LinkError, toLinkError } from './errors.js';
 import type { ChallengeDecryptor, Clock, CloudApi } from './ports.js';
 import { tracked } from './tracked.js';
 import type { Tracker } from './tracker.js';
@@ -24,7 +24,9 @@ export function authenticateLogic(deps: AuthEffectDeps) {
   const run = async (input: AuthInput, signal: AbortSignal): Promise<AuthOutput> => {
     try {
       const challenge = await deps.cloud.challenge({ authEndpoint: input.authEndpoint, claimId: input.claimId, signal });
+      if (signal.aborted) throw new LinkError('ABORTED', 'authentication aborted', { at: deps.clock.now() });
       const response = await deps.decryptor.decrypt(challenge);
+      if (signal.aborted) throw new LinkError('ABORTED', 'authentication aborted', { at: deps.clock.now() });
       const credentials = await deps.cloud.password({
         authEndpoint: input.authEndpoint, claimId: input.claimId, agentVersion: deps.agentVersion, response, signal,
       });

@@ -29,12 +29,24 @@ export class SimBroker implements Transport {
   readonly open = new Set<SimSession>();
   readonly delivered: Delivered[] = [];
   connects = 0;
-  maxOpen = 0;
+  /** Most sessions ever live at once, not counting those the client was already closing. */
+  maxLive = 0;
   /** Called synchronously at every connect: the simulation checks that the link may talk now. */
   onConnect: (params: TransportParams) => void = () => undefined;
   private readonly scripts: ConnectOutcome[] = [];
 
   constructor(readonly clock: SimClock) {}
+
+  /** Open sessions that the client has not asked to close. */
+  get live(): number {
+    let n = 0;
+    for (const s of this.open) if (!s.closing) n += 1;
+    return n;
+  }
+
+  clearScripts(): void {
+    this.scripts.length = 0;
+  }
 
   script(...outcomes: ConnectOutcome[]): void {
     this.scripts.push(...outcomes);
@@ -45,7 +57,7 @@ export class SimBroker implements Transport {
     this.onConnect(params);
     const session = new SimSession(this, this.connects, this.scripts.shift() ?? this.fallback);
     this.open.add(session);
-    this.maxOpen = Math.max(this.maxOpen, this.open.size);
+    this.maxLive = Math.max(this.maxLive, this.live);
     return session;
   }
 
@@ -83,6 +95,9 @@ export class SimSession implements TransportSession {
     else if (outcome.kind === 'refuse') this.later(broker.connackLatencyMs, () => this.end(outcome.code, `refused: ${outcome.code}`));
   }
 
+  /** The client asked to close it. */
+  closing = false;
+
   get isUp(): boolean {
     return this.state === 'up';
   }
@@ -119,6 +134,7 @@ export class SimSession implements TransportSession {
 
   close(options: { readonly graceful: boolean }): Promise<void> {
     if (this.state === 'closed') return Promise.resolve();
+    this.closing = true;
     return new Promise((resolve) => {
       this.closers.push(resolve);
       this.later(options.graceful && this.state === 'up' ? this.broker.pubackLatencyMs : 0, () => {

@@ -24,8 +24,18 @@ export interface CloudCall {
   readonly answer: CloudAnswer['kind'];
 }
 
+export interface CloudAnswered {
+  readonly endpoint: CloudEndpoint;
+  readonly at: number;
+  readonly answer: CloudAnswer;
+}
+
 export class SimCloud implements CloudApi {
   readonly calls: CloudCall[] = [];
+  /** Answers actually delivered (not aborted), in order. */
+  readonly answered: CloudAnswered[] = [];
+  /** Called when an answer is delivered. */
+  onAnswer: (answered: CloudAnswered) => void = () => undefined;
   latencyMs = 20;
   /** Answer used when nothing is scripted. */
   fallback: CloudAnswer = { kind: 'ok' };
@@ -38,6 +48,10 @@ export class SimCloud implements CloudApi {
   idleClosed = 0;
 
   constructor(private readonly clock: SimClock) {}
+
+  clearScripts(): void {
+    for (const list of Object.values(this.scripts)) list.length = 0;
+  }
 
   /** Queue answers for the next requests to an endpoint. */
   script(endpoint: CloudEndpoint, ...answers: CloudAnswer[]): void {
@@ -84,15 +98,19 @@ export class SimCloud implements CloudApi {
     this.calls.push(call);
     this.onCall(call);
     return new Promise<T>((resolve, reject) => {
+      let timer: unknown = null;
       const aborted = () => {
         if (timer !== null) this.clock.clearTimeout(timer);
         reject(new LinkError('ABORTED', `${endpoint} request aborted`, { at: this.clock.now() }));
       };
       if (signal.aborted) return aborted();
       signal.addEventListener('abort', aborted, { once: true });
-      const timer = answer.kind === 'timeout' ? null : this.clock.setTimeout(() => {
+      if (answer.kind !== 'timeout') timer = this.clock.setTimeout(() => {
         signal.removeEventListener('abort', aborted);
         const at = this.clock.now();
+        const delivered = { endpoint, at, answer };
+        this.answered.push(delivered);
+        this.onAnswer(delivered);
         if (answer.kind === 'ok') resolve(ok());
         else if (answer.kind === 'network-error') reject(new LinkError(answer.code, `${endpoint}: ${answer.code}`, { at }));
         else reject(new LinkError(NOT_OK_CODE[endpoint], `${endpoint} answered HTTP ${answer.status}`, { at, httpStatus: answer.status, ...(answer.body ? { cloud: answer.body } : {}) }));

@@ -4,7 +4,7 @@
  * effects to them.
  */
 import type { InspectionEvent } from 'xstate';
-import type { LinkConfig, Logger } from '../../effects/ports.js';
+import type { CloudApi, LinkConfig, Logger, Transport } from '../../effects/ports.js';
 import type { OutboxOptions } from '../../effects/outbox.js';
 import { createLink, type LinkHandle } from '../../link/create-link.js';
 import type { Timings } from '../../machines/types.js';
@@ -21,6 +21,9 @@ export interface WorldOptions {
   readonly outbox?: Partial<OutboxOptions>;
   readonly logger?: Logger;
   readonly inspect?: (event: InspectionEvent) => void;
+  /** Wrap the simulated cloud (e.g. to let fc.scheduler order its answers). */
+  readonly wrapCloud?: (cloud: SimCloud) => CloudApi;
+  readonly wrapTransport?: (broker: SimBroker) => Transport;
 }
 
 export interface SimWorld {
@@ -40,9 +43,9 @@ export function createWorld(options: WorldOptions = {}): SimWorld {
   const config = new SimConfigSource(simConfig(options.config));
   const link = createLink({
     config,
-    cloud,
+    cloud: options.wrapCloud ? options.wrapCloud(cloud) : cloud,
     decryptor: simDecryptor,
-    transport: broker,
+    transport: options.wrapTransport ? options.wrapTransport(broker) : broker,
     clock,
     random: seededRandom(seed),
     seed,
