@@ -77,7 +77,7 @@ async function healAndExpectConnected(r: Real): Promise<void> {
   const cfg = w.config.config.backoff;
   const maxMs = (cfg.maxSeconds ?? w.cloud.envBackoff?.maxSeconds ?? 1024) * 1000;
   const planned = s.top === 'backoff' && s.nextConnectionAttempt ? Date.parse(s.nextConnectionAttempt) - w.clock.now() : 0;
-  const bound = DEFAULT_TIMINGS.connectBudgetMs + 2 * DEFAULT_TIMINGS.httpBudgetMs + Math.max(maxMs, planned, (cfg.banRetrySeconds ?? 60) * 1000) + 5_000;
+  const bound = DEFAULT_TIMINGS.connectBudgetMs + 2 * DEFAULT_TIMINGS.httpBudgetMs + Math.max(maxMs, planned, r.inv.blockRemaining(), (cfg.banRetrySeconds ?? 60) * 1000) + 5_000;
   await w.clock.advance(bound);
   const after = w.link.getState();
   if (after.top !== 'connected') r.inv.violations.push(`(d) healthy world, still ${after.state} (${after.reasonCode}) after ${bound} ms`);

@@ -105,6 +105,11 @@ export class Invariants {
     if (now !== entry.at + entry.waitMs) this.fail(`(c) next attempt after ${now - entry.at} ms, planned ${entry.waitMs} ms`);
   }
 
+  /** How long the cloud still forbids attempts (block-until), in ms. */
+  blockRemaining(): number {
+    return this.blockUntil === null ? 0 : Math.max(0, this.blockUntil - this.w.clock.now());
+  }
+
   /** Track a publish promise for (e). */
   trackPublish(promise: Promise<void>): void {
     const record: { id: number; status: 'pending' | 'acked' | 'rejected'; code?: string } = { id: this.publishes.length, status: 'pending' };

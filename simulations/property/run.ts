@@ -6,7 +6,9 @@ import { createWorld } from '../world/world.js';
 import { commands, type Model, type Real } from './commands.js';
 import { Invariants } from './invariants.js';
 
-export const sequences = fc.commands(commands, { maxCommands: 100, size: 'max' });
+/** Sequences of up to 100 commands; `replayPath` replays a kept counterexample exactly. */
+export const sequencesReplaying = (replayPath?: string) =>
+  fc.commands(commands, { maxCommands: 100, size: 'max', ...(replayPath ? { replayPath } : {}) });
 
 export async function runSequence(seed: number, cmds: Iterable<fc.AsyncCommand<Model, Real>>): Promise<void> {
   const w = createWorld({ seed, outbox: { maxMessages: 200 } });
