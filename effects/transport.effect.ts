@@ -39,6 +39,7 @@ export function transportLogic(deps: TransportEffectDeps) {
       return () => undefined;
     }
     let closed = false;
+    let pubacks = 0;
     const session: TransportSession = deps.transport.connect({
       endpoint: input.endpoint,
       mqttVersion: input.mqttVersion,
@@ -52,6 +53,8 @@ export function transportLogic(deps: TransportEffectDeps) {
           deps.dispatcher.dispatch(event);
           return;
         }
+        // The statechart only counts the first PUBACKs of a session (its reset rule): spare it the rest.
+        if (event.type === 'puback' && ++pubacks > input.pubacksNeeded) return;
         if (event.type === 'up') deps.sessions.attach(session);
         if (event.type === 'closed') {
           closed = true;

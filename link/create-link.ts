@@ -19,7 +19,7 @@ import { linkMachine } from '../machines/link.machine.js';
 import type { HostEvent, LinkContext, LinkSettings } from '../machines/types.js';
 import { isConfigSource, type LinkOptions } from './options.js';
 import { displayProxy, toSettings } from './settings.js';
-import { deriveState, type LinkState } from './state.js';
+import { deriveState, statePath, type LinkState } from './state.js';
 import { silentLogger, systemClock, systemRandom } from './system.js';
 
 export const LINK_VERSION = '0.1.0';
@@ -102,13 +102,16 @@ export function createLink(options: LinkOptions): LinkHandle {
 
   let lastPath = '';
   const observe = (snapshot: { value: unknown; context: LinkContext }) => {
+    const path = statePath(snapshot.value);
+    const changed = path !== lastPath;
+    if (!changed && listeners.size === 0) return;
     const state = deriveState(snapshot.value, snapshot.context, counters(), { version: LINK_VERSION, proxy });
-    if (state.state !== lastPath) {
-      lastPath = state.state;
+    if (changed) {
+      lastPath = path;
       logger.info(`link ${state.state}: ${state.reason}`, { state: state.state, code: state.reasonCode });
-      if (state.top === 'disabled' || state.top === 'unclaimed') {
+      if ((state.top === 'disabled' || state.top === 'unclaimed') && outbox.size > 0) {
         const code = state.top === 'disabled' ? 'LINK_DISABLED' : 'LINK_UNCLAIMED';
-        if (outbox.size > 0) outbox.failAll(new LinkError(code, `the link is ${state.top}: ${state.reason}`, { at: clock.now() }));
+        outbox.failAll(new LinkError(code, `the link is ${state.top}: ${state.reason}`, { at: clock.now() }));
       }
     }
     for (const l of [...listeners]) l(state);

@@ -62,6 +62,7 @@ export const linkMachine = setup({
     openTransport: spawnChild('transport', {
       id: 'transport',
       input: ({ context }): TransportInput => ({
+        pubacksNeeded: context.settings.timings.resetAfterPubacks,
         ticket: context.ticket ?? '',
         endpoint: context.env?.endpoint ?? '',
         mqttVersion: context.env?.mqttVersion ?? 5,

@@ -139,6 +139,8 @@ export interface AuthOutput {
   readonly ticket: string;
 }
 export interface TransportInput {
+  /** The machine needs only this many PUBACK events per session (its backoff reset rule). */
+  readonly pubacksNeeded: number;
   readonly ticket: string;
   readonly endpoint: string;
   readonly mqttVersion: 5 | 4;

@@ -20,7 +20,7 @@ export class SimClock extends SimulatedClock implements Clock {
   }
 
   override setTimeout(fn: (...args: unknown[]) => void, timeout: number): number {
-    const ms = Math.max(0, Number.isFinite(timeout) ? timeout : 0);
+    const ms = Math.max(0, Number.isFinite(timeout) ? Math.ceil(timeout) : 0); // whole ms: no float drift
     const id = super.setTimeout(() => {
       this.due.delete(id);
       fn();

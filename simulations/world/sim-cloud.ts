@@ -80,7 +80,7 @@ export class SimCloud implements CloudApi {
         username: request.claimId,
         password: `sim-secret-${this.issued}`,
         topics: {
-          'inbox-cmd': `/agent/${request.claimId}/inbound/v1/cmd`,
+          'inbox-cmd': `/agent/${request.claimId}/inbound/v2/cmd`,
           'agent-connection': `/agent/${request.claimId}/outbound/v1/connection`,
           chart: `/agent/${request.claimId}/outbound/v1/chart`,
         },
