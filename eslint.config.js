@@ -31,7 +31,7 @@ const purityRule = (extraPatterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'adapters/messages/gen/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,25 @@
+/**
+ * An inbound PUBLISH as a session event: `DisconnectReq` is decoded here (malformed ones are logged
+ * and dropped, the connection stays up); every other type, `cmd` and `CancelPendingRequest` included,
+ * goes to the host as a `message` event with its raw bytes.
+ */
+import type { Logger, SessionEvent } from '../../effects/ports.js';
+import { decodeDisconnectReq, messageTypeOf } from '../messages/index.js';
+
+export function inbound(topic: string, payload: Uint8Array, logger: Logger): SessionEvent | null {
+  const messageType = messageTypeOf(topic);
+  const bytes = new Uint8Array(payload);
+  if (messageType !== 'DisconnectReq') return { type: 'message', messageType, topic, payload: bytes };
+  try {
+    const req = decodeDisconnectReq(bytes);
+    logger.info('the cloud requested a disconnect', {
+      reconnectAfterSeconds: req.reconnectAfterSeconds, permaban: req.permaban,
+      ...(req.errorCode !== undefined ? { errorCode: req.errorCode } : {}),
+      ...(req.errorDescription !== undefined ? { errorDescription: req.errorDescription } : {}),
+    });
+    return { type: 'disconnect-req', reconnectAfterSeconds: req.reconnectAfterSeconds, permaban: req.permaban };
+  } catch (error) {
+    logger.warn('malformed DisconnectReq dropped', { topic, bytes: bytes.byteLength, reason: error instanceof Error ? error.message : String(error) });
+    return null;
+  }
+}
