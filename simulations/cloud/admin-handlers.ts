@@ -1,7 +1,9 @@
 /**
- * The admin API (`Authorization: Bearer <adminToken>`): faults, claimed nodes, issued credentials
- * (without passwords), run-time settings.
+ * The admin API (`Authorization: Bearer <adminToken>`): faults, claimed nodes (with whether they are
+ * connected to the broker), issued credentials (without passwords), run-time settings, and the
+ * broker's routes (broker/admin-routes.ts).
  */
+import { addBrokerAdminRoutes, type BrokerAdminDeps } from './broker/admin-routes.js';
 import type { CredentialRegistry } from './credentials.js';
 import { faultSpecSchema, type FaultRegistry } from './faults.js';
 import { readJson, sendCloudError, sendEmpty, sendJson } from './http-util.js';
@@ -16,6 +18,7 @@ export interface AdminDeps {
   readonly credentials: CredentialRegistry;
   readonly settings: () => DevCloudSettings;
   readonly configure: (patch: DevCloudSettingsPatch) => void;
+  readonly broker: Omit<BrokerAdminDeps, 'store'>;
 }
 
 function authorized(adminToken: string, handler: Handler): Handler {
@@ -48,7 +51,10 @@ export function addAdminRoutes(router: Router, deps: AdminDeps): void {
       deps.faults.clear();
       sendEmpty(res, 204);
     }))
-    .add('GET', '/admin/nodes', admin(({ res }) => sendJson(res, 200, { nodes: deps.store.nodes() })))
+    .add('GET', '/admin/nodes', admin(({ res }) => {
+      const connected = new Set(deps.broker.broker.connectedNodes());
+      sendJson(res, 200, { nodes: deps.store.nodes().map((node) => ({ ...node, connected: connected.has(node.claimId) })) });
+    }))
     .add('GET', '/admin/credentials', admin(({ res }) => sendJson(res, 200, { credentials: deps.credentials.list() })))
     .add('GET', '/admin/settings', admin(({ res }) => sendJson(res, 200, deps.settings())))
     .add('PUT', '/admin/settings', admin(async ({ req, res }) => {
@@ -60,4 +66,5 @@ export function addAdminRoutes(router: Router, deps: AdminDeps): void {
       deps.configure(parsed.data);
       sendJson(res, 200, deps.settings());
     }));
+  addBrokerAdminRoutes(router, admin, { ...deps.broker, store: deps.store });
 }

@@ -61,7 +61,7 @@ export function passwordHandler({ store, challenges, credentials, topics, logger
       sendCloudError(res, 401, { errorMsgKey: 'ErrInvalidChallengeResponse', errorMessage: 'the challenge response is wrong or the challenge was already used' });
       return;
     }
-    const issued = credentials.issue(claimId);
+    const issued = await credentials.issueProvisioned(claimId);
     logger.info('dev cloud: MQTT credentials issued', { claimId, clientId: issued.clientId, agentVersion: body.agent_version });
     sendJson(res, 201, {
       clientID: issued.clientId,

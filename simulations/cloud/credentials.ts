@@ -13,7 +13,10 @@ export interface TopicSpec {
 }
 
 export const DEFAULT_TOPICS: readonly TopicSpec[] = [
-  { name: 'inbox-cmd', topic: '/agent/#{claim_id}/inbound/v1/cmd' },
+  // The agent subscribes to this filter; the cloud publishes on `.../inbound/v2/<message type>`
+  // (`cmd`, `DisconnectReq`, `CancelPendingRequest`). Replies to `cmd` go to the request's
+  // `callback-topic`, `/agent/<claim_id>/outbound/v1/cmd-reply`.
+  { name: 'inbox-cmd', topic: '/agent/#{claim_id}/inbound/v2/#' },
   { name: 'agent-connection', topic: '/agent/#{claim_id}/outbound/v1/connection' },
   { name: 'chart', topic: '/agent/#{claim_id}/outbound/v1/chart' },
   { name: 'alarms', topic: '/agent/#{claim_id}/outbound/v1/alarms' },
@@ -45,9 +48,30 @@ export class ChallengeRegistry {
   }
 }
 
+/** Makes issued credentials usable at an external broker (mosquitto); rejects if it cannot. */
+export type CredentialProvisioner = (credentials: IssuedCredentials) => Promise<void>;
+
 export class CredentialRegistry {
   private readonly issued = new Map<string, IssuedCredentials>();
-  constructor(private readonly clock: Clock, private readonly ttlMs = 10 * 60_000) {}
+  private provisioner: CredentialProvisioner | null = null;
+  constructor(private readonly clock: Clock, readonly ttlMs = 10 * 60_000) {}
+
+  /** Set by an external broker: `issueProvisioned` waits for it before the password step answers. */
+  setProvisioner(provisioner: CredentialProvisioner | null): void {
+    this.provisioner = provisioner;
+  }
+
+  /** `issue`, then the broker's provisioning (if any); the credentials are dropped if that fails. */
+  async issueProvisioned(claimId: string): Promise<IssuedCredentials> {
+    const credentials = this.issue(claimId);
+    try {
+      await this.provisioner?.(credentials);
+    } catch (error) {
+      this.issued.delete(credentials.username);
+      throw error;
+    }
+    return credentials;
+  }
 
   issue(claimId: string): IssuedCredentials {
     const credentials: IssuedCredentials = {
@@ -74,6 +98,11 @@ export class CredentialRegistry {
     }
     if (options.consume ?? true) this.issued.delete(username);
     return entry;
+  }
+
+  /** Forgets issued credentials (used or expired at an external broker). */
+  revoke(username: string): void {
+    this.issued.delete(username);
   }
 
   /** Outstanding credentials without their passwords (for inspection). */

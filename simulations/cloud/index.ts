@@ -5,3 +5,8 @@ export type { FaultSpec, Fault, FaultEndpoint } from './faults.js';
 export { CredentialRegistry, DEFAULT_TOPICS, type IssuedCredentials, type TopicSpec } from './credentials.js';
 export { DEFAULT_SETTINGS, type DevCloudSettings, type DevCloudSettingsPatch } from './settings.js';
 export type { TransportSpec } from './env-settings.js';
+export { BrokerError, MOSQUITTO_PACKAGE_HINT, type AgentMessageListener, type BrokerErrorCode, type BrokerKind, type DevCloudBroker } from './broker/index.js';
+export { cmdReplyTopic, inboundTopic } from './broker/index.js';
+export type { AgentMessageRecord } from './broker/message-log.js';
+export type { CmdReplyView, CmdRequestSpec } from './broker/cmd-requests.js';
+export type { OutageStatus } from './broker/outage.js';

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Server as HttpsServerType } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { Clock, Logger } from '../../effects/ports.js';
+import type { BrokerKind, DevCloudBroker } from './broker/types.js';
 import type { CredentialRegistry } from './credentials.js';
 import type { FaultRegistry, FaultSpec } from './faults.js';
 import type { DevCloudSettings, DevCloudSettingsPatch } from './settings.js';
@@ -23,6 +24,13 @@ export interface DevCloudOptions {
   readonly adminToken?: string;
   /** Initial settings (transports offered, topics...). */
   readonly settings?: DevCloudSettingsPatch;
+  /**
+   * The MQTT broker (default `aedes`): `aedes` runs in-process on this server's port at `/mqtt` and
+   * speaks MQTT 3.1.1 only (env offers MQTTv3); `mosquitto` spawns Debian's mosquitto 2.0 (MQTT 5 and
+   * 3.1.1 over WSS on its own port; BROKER_MISSING if not installed); `none` runs no broker (upgrades
+   * go to `onUpgrade`). Explicit `settings.transports` win over the broker's offer.
+   */
+  readonly broker?: BrokerKind;
 }
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -42,6 +50,8 @@ export interface DevCloud {
   readonly httpsServer: HttpsServerType;
   /** MQTT credentials issued by the password step (for the broker). */
   readonly credentials: CredentialRegistry;
+  /** The MQTT broker (`kind: 'none'` when started without one). */
+  readonly broker: DevCloudBroker;
   readonly faults: FaultRegistry;
   /** Same as `POST /admin/faults`. */
   addFault(spec: FaultSpec): void;
@@ -49,8 +59,9 @@ export interface DevCloud {
   settings(): DevCloudSettings;
   configure(patch: DevCloudSettingsPatch): void;
   /**
-   * The handler of HTTP upgrade requests (the MQTT WebSocket endpoint attaches here). Without one,
-   * upgrades are answered 404. Returns a function that detaches it.
+   * A handler of HTTP upgrade requests; it takes precedence over the embedded broker's `/mqtt`
+   * endpoint until detached. Without either, upgrades are answered 404. Returns a function that
+   * detaches it.
    */
   onUpgrade(handler: UpgradeHandler): () => void;
   /** Run on close, before the server stops (e.g. to close a broker's WebSockets). */

@@ -36,16 +36,13 @@ describe('cloud api: env, challenge, password against the dev cloud', () => {
     expect(env).toEqual({
       authEndpoint: `${cloud.url}/api/v1/auth`,
       encoding: 'proto',
-      transports: [
-        { type: 'MQTTv5', endpoint: `${cloud.url.replace('https:', 'wss:')}/mqtt` },
-        { type: 'MQTTv3', endpoint: `${cloud.url.replace('https:', 'wss:')}/mqtt` },
-      ],
+      transports: [{ type: 'MQTTv3', endpoint: `${cloud.url.replace('https:', 'wss:')}/mqtt` }],
       backoff: { base: 2, minSeconds: 0, maxSeconds: 1024 },
       capabilities: ['proto', 'ctx'],
     });
     expect(challenge).toHaveLength(256);
     expect(credentials.topics).toMatchObject({
-      'inbox-cmd': `/agent/${claimId}/inbound/v1/cmd`,
+      'inbox-cmd': `/agent/${claimId}/inbound/v2/#`,
       'agent-connection': `/agent/${claimId}/outbound/v1/connection`,
       chart: `/agent/${claimId}/outbound/v1/chart`,
     });

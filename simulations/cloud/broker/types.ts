@@ -10,6 +10,8 @@ export type AgentMessageListener = (claimId: string, topic: string, payload: Buf
 
 export interface DevCloudBroker {
   readonly kind: BrokerKind;
+  /** The broker process (mosquitto only). */
+  readonly pid?: number;
   /** Claim ids with an MQTT session open right now, sorted. */
   connectedNodes(): string[];
   /** Publishes (QoS 1) on `/agent/<claimId>/inbound/v2/<messageType>`. */

@@ -1,6 +1,7 @@
 /**
  * The MQTT-over-WebSocket endpoint on the dev cloud's HTTPS server: path `/mqtt`, subprotocol `mqtt`
- * (PROTOCOL.md section 4). Other paths answer 404, a missing subprotocol 400, an outage 503.
+ * (PROTOCOL.md section 4). Any other upgrade (another path, no `mqtt` subprotocol) answers 404, as
+ * the dev cloud does without a broker: there is no such endpoint. An outage answers 503.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -40,7 +41,7 @@ export function mqttWsEndpoint(options: {
     socket.on('error', () => undefined);
     const path = new URL(req.url ?? '/', 'https://dev-cloud.invalid').pathname;
     if (path !== MQTT_WS_PATH) return refuse(socket, '404 Not Found');
-    if (!offersMqtt(req)) return refuse(socket, '400 Bad Request');
+    if (!offersMqtt(req)) return refuse(socket, '404 Not Found');
     if (options.refusing()) {
       options.logger.debug('dev cloud broker: upgrade refused (outage)');
       return refuse(socket, '503 Service Unavailable');

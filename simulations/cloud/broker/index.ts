@@ -1,0 +1,41 @@
+/** Starts the dev cloud's broker of the requested kind. */
+import { startAedesBroker } from './aedes-broker.js';
+import { startMosquittoBroker } from './mosquitto-broker.js';
+import { BrokerError, type BrokerDeps, type BrokerKind, type DevCloudBroker } from './types.js';
+
+export { BrokerError, type AgentMessageListener, type BrokerErrorCode, type BrokerKind, type DevCloudBroker } from './types.js';
+export { MOSQUITTO_PACKAGE_HINT } from './mosquitto-files.js';
+export { cmdReplyTopic, inboundTopic } from './topics.js';
+
+/** `broker: 'none'`: nothing listens; publishing rejects with BROKER_NONE. */
+export function noBroker(): DevCloudBroker {
+  return {
+    kind: 'none',
+    connectedNodes: () => [],
+    publishToNode: () => Promise.reject(new BrokerError('BROKER_NONE', 'this dev cloud runs without a broker')),
+    onAgentMessage: () => () => undefined,
+    dropAll: async () => undefined,
+    setRefusing: async () => undefined,
+    close: async () => undefined,
+  };
+}
+
+export interface StartedBroker {
+  readonly broker: DevCloudBroker;
+  /** The MQTT transports env offers with this broker (undefined: keep the settings' default). */
+  readonly transports?: readonly { type: string; endpoint?: string }[];
+}
+
+export async function startBroker(kind: BrokerKind, deps: BrokerDeps): Promise<StartedBroker> {
+  switch (kind) {
+    case 'none':
+      return { broker: noBroker() };
+    case 'aedes':
+      // aedes speaks MQTT 3.1.1 only; its endpoint is the cloud's own `wss://host:port/mqtt`.
+      return { broker: await startAedesBroker(deps), transports: [{ type: 'MQTTv3' }] };
+    case 'mosquitto': {
+      const broker = await startMosquittoBroker(deps);
+      return { broker, transports: [{ type: 'MQTTv5', endpoint: broker.endpoint }, { type: 'MQTTv3', endpoint: broker.endpoint }] };
+    }
+  }
+}
