@@ -28,23 +28,24 @@ export function enable(c: LinkContext): Update {
 }
 
 export function disable(c: LinkContext): Update {
-  return { settings: { ...c.settings, enabled: false } };
+  return { settings: { ...c.settings, enabled: false }, reason: reason('DISABLED') };
 }
 
 export function markStopped(): Update {
-  return { stopped: true };
+  return { stopped: true, reason: reason('STOPPED') };
 }
 
 export function applySettings(c: LinkContext, e: SomeEvent): Update {
   const ev = eventOf(e, 'CONFIG_CHANGED');
   if (!ev) return {};
   const claimChanged = ev.settings.claimId !== c.settings.claimId;
-  return { settings: ev.settings, configError: null, ...(claimChanged ? clearedBan : {}) };
+  const turnsOff = !ev.settings.enabled && c.settings.enabled;
+  return { settings: ev.settings, configError: null, ...(claimChanged ? clearedBan : {}), ...(turnsOff ? { reason: reason('DISABLED') } : {}) };
 }
 
 export function applyConfigError(_c: LinkContext, e: SomeEvent): Update {
   const ev = eventOf(e, 'CONFIG_INVALID');
-  return ev ? { configError: ev.failure } : {};
+  return ev ? { configError: ev.failure, reason: failureReason(ev.failure) } : {};
 }
 
 export function applyClaim(c: LinkContext, e: SomeEvent): Update {
