@@ -13,6 +13,7 @@ export type { LinkContext, LinkEvent, LinkInput, LinkSettings, Timings } from '.
 export type { CloudErrorBody, Failure } from './machines/failure.js';
 
 export { createLink, LINK_VERSION, type LinkHandle } from './link/create-link.js';
+export { createCloudLink, type CloudLinkOptions } from './link/cloud-link.js';
 export type { LinkOptions } from './link/options.js';
 export { toAclkStateJson, type LinkState } from './link/state.js';
 

@@ -162,6 +162,8 @@ export interface TransportSession {
   readonly events: Observable<SessionEvent>;
   /** QoS 1 publish to a topic *name* from the password step; resolves on PUBACK. */
   publish(topicName: string, payload: Uint8Array): Promise<void>;
+  /** Optional: QoS 1 publish to a raw topic string (cmd replies go to the request's callback-topic). */
+  publishRaw?(topic: string, payload: Uint8Array): Promise<void>;
   /** graceful: UpdateAgentConnection(reachable=false), wait for its PUBACK, DISCONNECT, close 1000. */
   close(options: { readonly graceful: boolean }): Promise<void>;
 }

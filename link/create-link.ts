@@ -17,6 +17,7 @@ import { CredentialVault } from '../effects/vault.js';
 import { DEFAULT_TIMINGS, defaultSettings } from '../machines/defaults.js';
 import { linkMachine } from '../machines/link.machine.js';
 import type { HostEvent, LinkContext, LinkSettings } from '../machines/types.js';
+import { wireCmdRelay, type CmdWiring } from './cmd-wiring.js';
 import { isConfigSource, type LinkOptions } from './options.js';
 import { displayProxy, toSettings } from './settings.js';
 import { deriveState, statePath, type LinkState } from './state.js';
@@ -79,6 +80,13 @@ export function createLink(options: LinkOptions): LinkHandle {
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });
   let actor: ReturnType<typeof makeActor> | null = null;
+  const cmd: CmdWiring | null = options.onCommand
+    ? wireCmdRelay({
+      handler: options.onCommand, sessions, dispatcher, clock, logger,
+      connectedAtMs: () => actor?.getSnapshot().context.stats.lastConnectAt ?? clock.now(),
+      ...(options.cmdTimeoutMs !== undefined ? { defaultTimeoutMs: options.cmdTimeoutMs } : {}),
+    })
+    : null;
 
   const counters = () => ({
     received: dispatcher.received,
@@ -156,6 +164,7 @@ export function createLink(options: LinkOptions): LinkHandle {
         running.stop();
       }
       stopped = true;
+      cmd?.close();
       pump.close();
       outbox.failAll(new LinkError('LINK_STOPPED', 'the link was stopped before the message was acknowledged', { at: clock.now() }));
       vault.clear();

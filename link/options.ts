@@ -1,4 +1,5 @@
 import type { InspectionEvent, Observer } from 'xstate';
+import type { CmdHandler } from '../adapters/mqtt/cmd-relay.js';
 import type { OutboxOptions } from '../effects/outbox.js';
 import type {
   ChallengeDecryptor, Clock, CloudApi, ConfigSource, LinkConfig, Logger, Random, Transport,
@@ -25,6 +26,14 @@ export interface LinkOptions {
   readonly seed?: number;
   /** Passed to xstate's `createActor` (e.g. `@statelyai/inspect`'s `inspector.inspect`). */
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /**
+   * Answers the cloud's `cmd` requests (PROTOCOL.md section 4). When given, `cmd` and
+   * `CancelPendingRequest` messages go to the cmd relay, and replies are published on the request's
+   * callback-topic (the transport's sessions must implement `publishRaw`).
+   */
+  readonly onCommand?: CmdHandler;
+  /** Handler budget of a `cmd` without a `timeout` header. Default 60 s. */
+  readonly cmdTimeoutMs?: number;
 }
 
 export function isConfigSource(value: ConfigSource | LinkConfig): value is ConfigSource {

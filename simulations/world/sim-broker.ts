@@ -117,6 +117,15 @@ export class SimSession implements TransportSession {
   }
 
   publish(topicName: string, payload: Uint8Array): Promise<void> {
+    return this.send(topicName, payload);
+  }
+
+  /** Like publish, to a raw topic string; recorded in `delivered` with that topic. */
+  publishRaw(topic: string, payload: Uint8Array): Promise<void> {
+    return this.send(topic, payload);
+  }
+
+  private send(topicName: string, payload: Uint8Array): Promise<void> {
     if (this.state !== 'up') return Promise.reject(new LinkError('SOCKET_CLOSED', 'the session is not connected'));
     return new Promise((resolve, reject) => {
       const n = ++this.seq;

@@ -1,0 +1,117 @@
+/**
+ * The real composition root: `createCloudLink` builds a link from netdata's files (netdata.conf,
+ * cloud.d, claim.conf) and the environment, over the real adapters.
+ *
+ * Decision (module loading): the ports createLink needs synchronously are *lazy* (lazy-ports.ts): the
+ * network modules (mqtt, ws, the proxy agents, the HTTPS client) are loaded with `await import()` on
+ * the first env request, i.e. only when the link really connects. An unclaimed or disabled link never
+ * loads them; `disableCloud` returns an inert link that does not even read the configuration. The
+ * proxy for the cloud URL, the TLS mode and the CA are resolved each time the configuration is
+ * (re)loaded; a bad proxy or an unreadable CA file is a configuration error (CONFIG_*).
+ */
+import type { CmdHandler } from '../adapters/mqtt/cmd-relay.js';
+import { fileConfigSource } from '../adapters/config/load.js';
+import { fileChallengeDecryptor } from '../adapters/identity/challenge-decryptor.js';
+import type { LinkError } from '../effects/errors.js';
+import { autoClaim, wantsAutoClaim } from './auto-claim.js';
+import { createLink, type LinkHandle } from './create-link.js';
+import { createInertLink } from './inert-link.js';
+import { LazyNetworkPorts, type NetworkTuning } from './lazy-ports.js';
+import { ResolvingConfigSource, type Environment } from './network.js';
+import type { LinkOptions } from './options.js';
+import type { LinkState } from './state.js';
+import { silentLogger, systemClock } from './system.js';
+
+export interface CloudLinkOptions extends Pick<LinkOptions, 'logger' | 'clock' | 'timings' | 'outbox' | 'inflightWindow' | 'inspect' | 'agentVersion' | 'cmdTimeoutMs'> {
+  /** The cloud.d directory (cloud.conf, claimed_id, private.pem). */
+  readonly cloudDir: string;
+  readonly netdataConf?: string;
+  readonly claimConf?: string;
+  /** Proxy variables and NETDATA_CLAIM_*. Default: process.env. */
+  readonly env?: Environment;
+  /** A CA certificate file (PEM) trusted besides the system roots; overrides netdata.conf's. */
+  readonly ca?: string;
+  /** The build has no cloud: an inert link that loads no network module. */
+  readonly disableCloud?: boolean;
+  readonly onCommand?: CmdHandler;
+  /** Timeouts of the real adapters. */
+  readonly network?: NetworkTuning;
+  /** Auto-claim tries and pause between them (default 5 tries, 2 s apart). */
+  readonly claimRetries?: { readonly retries?: number; readonly pauseMs?: number };
+}
+
+export function createCloudLink(options: CloudLinkOptions): LinkHandle {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const common = {
+    clock, logger,
+    ...(options.agentVersion !== undefined ? { agentVersion: options.agentVersion } : {}),
+    ...(options.timings !== undefined ? { timings: options.timings } : {}),
+    ...(options.inspect !== undefined ? { inspect: options.inspect } : {}),
+  };
+  if (options.disableCloud) return createInertLink(common);
+
+  const env = options.env ?? process.env;
+  const ports = new LazyNetworkPorts(clock, logger, options.network);
+  const paths = {
+    cloudDir: options.cloudDir,
+    ...(options.netdataConf !== undefined ? { netdataConf: options.netdataConf } : {}),
+    ...(options.claimConf !== undefined ? { claimConf: options.claimConf } : {}),
+  };
+  const source = new ResolvingConfigSource(fileConfigSource(paths, env), env, options.ca, (r) => ports.update(r.network));
+  const inner = createLink({
+    ...common,
+    config: source,
+    cloud: ports.cloud,
+    transport: ports.transport,
+    decryptor: fileChallengeDecryptor(options.cloudDir),
+    ...(options.outbox !== undefined ? { outbox: options.outbox } : {}),
+    ...(options.inflightWindow !== undefined ? { inflightWindow: options.inflightWindow } : {}),
+    ...(options.onCommand !== undefined ? { onCommand: options.onCommand } : {}),
+    ...(options.cmdTimeoutMs !== undefined ? { cmdTimeoutMs: options.cmdTimeoutMs } : {}),
+  });
+
+  /** The last auto-claim failure; shown as the reason while the link stays unclaimed. */
+  let claimError: LinkError | null = null;
+  const explain = (state: LinkState): LinkState =>
+    claimError !== null && state.top === 'unclaimed'
+      ? { ...state, reason: `auto-claim failed: ${claimError.message}`, reasonCode: claimError.code }
+      : state;
+
+  const claimIfWanted = async (): Promise<void> => {
+    const latest = source.latest;
+    if (latest === null || !wantsAutoClaim(latest.config)) return;
+    const result = await autoClaim({
+      config: latest.config, cloudDir: options.cloudDir, env, logger, now: () => clock.now(),
+      ...(latest.network?.ca !== undefined ? { ca: latest.network.ca } : {}),
+      ...options.claimRetries,
+    });
+    claimError = result.ok ? null : result.error;
+    if (result.ok) await inner.reload();
+  };
+
+  return {
+    get actor() {
+      return inner.actor;
+    },
+    async start() {
+      await inner.start();
+      await claimIfWanted();
+    },
+    stop: () => inner.stop(),
+    async reload() {
+      await inner.reload();
+      if (source.latest?.config.claimId != null) claimError = null;
+    },
+    enable: () => inner.enable(),
+    disable: () => inner.disable(),
+    claimed(claimId) {
+      claimError = null;
+      inner.claimed(claimId);
+    },
+    publish: (topicName, payload) => inner.publish(topicName, payload),
+    onMessage: (type, handler) => inner.onMessage(type, handler),
+    getState: () => explain(inner.getState()),
+    subscribe: (listener) => inner.subscribe((state) => listener(explain(state))),
+  };
+}
