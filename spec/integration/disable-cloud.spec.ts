@@ -30,7 +30,7 @@ interface ChildResult {
 
 let modulePath = '';
 beforeAll(async () => {
-  modulePath = pathToFileURL(await builtModule('link/cloud-link.js')).href;
+  modulePath = pathToFileURL(await builtModule('index.js')).href; // the package root, as a host imports it
 }, 120_000);
 afterEach(cleanupTestResources);
 

@@ -21,7 +21,8 @@ async function newestSource(dir: string): Promise<number> {
 export async function builtModule(relative: string): Promise<string> {
   const target = join(ROOT, 'dist', relative);
   const built = await stat(target).then((s) => s.mtimeMs, () => 0);
-  const sources = Math.max(...(await Promise.all(SOURCES.map((d) => newestSource(join(ROOT, d))))));
+  const root = await stat(join(ROOT, 'index.ts')).then((s) => s.mtimeMs, () => 0);
+  const sources = Math.max(root, ...(await Promise.all(SOURCES.map((d) => newestSource(join(ROOT, d))))));
   if (built < sources) {
     await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT });
   }
