@@ -1,8 +1,8 @@
 /**
  * Losing the connection for real: the Last Will when the TCP socket is cut (through a loopback
  * forwarder, so the broker sees no DISCONNECT), messages published while the broker drops everyone
- * (aedes: `dropAll`; mosquitto: a 2 s cloud outage, since the dev cloud cannot restart a killed
- * mosquitto), and a proxy that dies mid-session.
+ * (aedes: `dropAll`; mosquitto: a 2 s cloud outage; the SIGKILL-and-restart case is in
+ * broker-crash.spec.ts), and a proxy that dies mid-session.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeUpdateAgentConnection } from '../../adapters/messages/index.js';

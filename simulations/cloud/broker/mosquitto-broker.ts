@@ -17,6 +17,10 @@ export interface MosquittoBroker extends DevCloudBroker {
   /** `wss://<host>:<port>/mqtt` (mosquitto accepts any path). */
   readonly endpoint: string;
   readonly pid: number;
+  /** Kill mosquitto with SIGKILL (a crash: every connection is cut, nothing is said). */
+  crash(): Promise<void>;
+  /** Start mosquitto again on the same ports with the same dynamic-security state. */
+  restart(): Promise<void>;
 }
 
 const roleOf = (claimId: string): string => `node-${claimId}`;
@@ -34,14 +38,17 @@ export async function startMosquittoBroker(deps: BrokerDeps): Promise<MosquittoB
   const { logger, credentials, clock } = deps;
   const { binary, plugin } = await findMosquitto();
   const layout = await writeMosquittoFiles({ stateDir: deps.stateDir, host: deps.host, plugin, certPath: deps.certPath, keyPath: deps.keyPath });
-  const proc = await startMosquittoProcess(binary, layout.confPath, logger);
-  let admin: MosquittoAdmin;
-  try {
-    admin = await connectMosquittoAdmin({ port: layout.plainPort, username: layout.adminUser, password: layout.adminPassword });
-  } catch (error) {
-    await proc.stop();
-    throw new BrokerError('BROKER_START_FAILED', `cannot connect to mosquitto's admin listener: ${String(error)}`, { cause: error });
-  }
+  let proc = await startMosquittoProcess(binary, layout.confPath, logger);
+  const connectAdmin = async (): Promise<MosquittoAdmin> => {
+    try {
+      return await connectMosquittoAdmin({ port: layout.plainPort, username: layout.adminUser, password: layout.adminPassword });
+    } catch (error) {
+      await proc.stop();
+      throw new BrokerError('BROKER_START_FAILED', `cannot connect to mosquitto's admin listener: ${String(error)}`, { cause: error });
+    }
+  };
+  let admin = await connectAdmin();
+  let crashed = false;
   const messages = new Listeners<Parameters<AgentMessageListener>>(logger);
   /** Client id (= claim id) → user name of its open connection. */
   const sessions = new Map<string, string>();
@@ -86,15 +93,18 @@ export async function startMosquittoBroker(deps: BrokerDeps): Promise<MosquittoB
       logger.info('dev cloud broker: node disconnected', { claimId: event.clientId });
     }
   };
-  admin.client.on('close', () => {
-    if (!closed) logger.error('dev cloud broker: lost the admin connection to mosquitto', { output: proc.output().split('\n').slice(-3).join(' | ') });
-  });
-  admin.client.on('message', (topic, payload) => {
-    if (topic.startsWith('$SYS/broker/log/')) return onLog(payload.toString('utf8'));
-    const claimId = outboundClaimId(topic);
-    if (claimId !== undefined) messages.emit(claimId, topic, payload);
-  });
-  await admin.client.subscribeAsync([LOG_TOPICS, ALL_OUTBOUND], { qos: 1 });
+  const wire = async (a: MosquittoAdmin): Promise<void> => {
+    a.client.on('close', () => {
+      if (!closed && !crashed) logger.error('dev cloud broker: lost the admin connection to mosquitto', { output: proc.output().split('\n').slice(-3).join(' | ') });
+    });
+    a.client.on('message', (topic, payload) => {
+      if (topic.startsWith('$SYS/broker/log/')) return onLog(payload.toString('utf8'));
+      const claimId = outboundClaimId(topic);
+      if (claimId !== undefined) messages.emit(claimId, topic, payload);
+    });
+    await a.client.subscribeAsync([LOG_TOPICS, ALL_OUTBOUND], { qos: 1 });
+  };
+  await wire(admin);
 
   credentials.setProvisioner(async (issued) => {
     if (closed) throw new BrokerError('BROKER_CLOSED', 'the broker is closed');
@@ -106,7 +116,23 @@ export async function startMosquittoBroker(deps: BrokerDeps): Promise<MosquittoB
   return {
     kind: 'mosquitto',
     endpoint: `wss://${host}:${layout.wsPort}/mqtt`,
-    pid: proc.pid,
+    get pid() {
+      return proc.pid;
+    },
+    async crash() {
+      crashed = true;
+      await proc.kill();
+      await admin.close();
+      sessions.clear();
+      logger.info('dev cloud broker: mosquitto killed (SIGKILL)');
+    },
+    async restart() {
+      proc = await startMosquittoProcess(binary, layout.confPath, logger);
+      admin = await connectAdmin();
+      await wire(admin);
+      crashed = false;
+      logger.info('dev cloud broker: mosquitto restarted', { pid: proc.pid });
+    },
     connectedNodes: () => [...sessions.keys()].sort(),
     async publishToNode(claimId, messageType, payload) {
       if (closed) throw new BrokerError('BROKER_CLOSED', 'the broker is closed');

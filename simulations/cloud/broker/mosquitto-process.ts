@@ -23,6 +23,8 @@ export interface MosquittoProcess {
   /** The last lines mosquitto wrote (for error messages). */
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash would: no clean shutdown. Resolves when the process is gone. */
+  kill(): Promise<void>;
 }
 
 export async function startMosquittoProcess(binary: string, confPath: string, logger: Logger, readyTimeoutMs = 10_000): Promise<MosquittoProcess> {
@@ -71,5 +73,10 @@ export async function startMosquittoProcess(binary: string, confPath: string, lo
     await stop();
     throw error;
   }
-  return { pid: child.pid ?? -1, output: () => lines.join('\n'), stop };
+  const kill = async (): Promise<void> => {
+    if (exited) return;
+    child.kill('SIGKILL');
+    await exit;
+  };
+  return { pid: child.pid ?? -1, output: () => lines.join('\n'), stop, kill };
 }

@@ -12,6 +12,10 @@ export interface DevCloudBroker {
   readonly kind: BrokerKind;
   /** The broker process (mosquitto only). */
   readonly pid?: number;
+  /** SIGKILL the broker process, as a crash would (mosquitto only). */
+  crash?(): Promise<void>;
+  /** Start it again on the same ports and state after `crash()` (mosquitto only). */
+  restart?(): Promise<void>;
   /** Claim ids with an MQTT session open right now, sorted. */
   connectedNodes(): string[];
   /** Publishes (QoS 1) on `/agent/<claimId>/inbound/v2/<messageType>`. */
