@@ -1,0 +1,118 @@
+/**
+ * `aclk run`: the real link (createCloudLink: netdata.conf, cloud.d, claim.conf, environment) until
+ * SIGINT/SIGTERM, then a graceful stop() and exit 0. SIGHUP re-reads the configuration (reload()).
+ * stdout: one line per state change (`--json`: one JSON object per line); logs go to stderr. The live
+ * state is served on <cloud-dir>/aclk.sock for `aclk state` (state-channel.ts). The cloud's `cmd`
+ * requests are answered by the built-in handler (info-handler.ts).
+ *
+ * A configuration that is invalid at start (CONFIG_*) is reported as ONE line `CODE: message` and
+ * exit 2; an invalid one at a SIGHUP leaves the link `disabled` with that reason (netdata's way),
+ * and the run goes on until the configuration is fixed and reloaded again.
+ */
+import type { Command } from 'commander';
+import { fileConfigSource } from '../adapters/config/load.js';
+import { isLinkError } from '../effects/errors.js';
+import { createCloudLink } from '../link/cloud-link.js';
+import { ResolvingConfigSource } from '../link/network.js';
+import { toAclkStateJson } from '../link/state.js';
+import { CliError, EXIT_USAGE } from './errors.js';
+import { infoHandler } from './info-handler.js';
+import { stderrLogger } from './logger.js';
+import { cloudDirOf, readPem, requireFile } from './parse.js';
+import { waitForStopSignal } from './signals.js';
+import { serveState } from './state-channel.js';
+import { changeLine, changeRecord } from './state-format.js';
+import { onStateChange } from './watch.js';
+
+interface RunFlags {
+  readonly config?: string;
+  readonly claimConf?: string;
+  readonly cloudDir?: string;
+  readonly ca?: string;
+  readonly json?: boolean;
+  readonly disableCloud?: boolean;
+  readonly verbose?: boolean;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .summary('run the link until SIGINT/SIGTERM (SIGHUP reloads the configuration)')
+    .description('Runs the Agent-Cloud Link from netdata.conf, <cloud-dir>/cloud.conf, claim.conf and the\n'
+      + 'environment. Prints one line per state change (--json: one JSON object per line) on stdout and\n'
+      + 'logs on stderr. SIGHUP re-reads the configuration and the claim; SIGINT/SIGTERM disconnect\n'
+      + 'gracefully and exit 0. The live state is served on <cloud-dir>/aclk.sock for `aclk state`.\n'
+      + 'The cloud\'s cmd requests get the built-in answer: GET /api/v1/info (hostname, version, uptime).')
+    .option('--config <file>', 'netdata.conf (default: none, built-in defaults)')
+    .option('--claim-conf <file>', 'claim.conf for auto-claiming (NETDATA_CLAIM_* also work)')
+    .option('--cloud-dir <dir>', 'cloud.d directory (default: $ACLK_CLOUD_DIR or /var/lib/netdata/cloud.d)')
+    .option('--ca <file>', 'extra CA certificate (PEM) to trust, e.g. the dev cloud\'s (overrides netdata.conf)')
+    .option('--json', 'one JSON object per state change')
+    .option('--disable-cloud', 'an inert link, as in a build without the cloud')
+    .option('--verbose', 'log at info level (default: warnings and errors)')
+    .addHelpText('after', '\nExamples:\n'
+      + '  $ aclk run --cloud-dir ./cloud.d --ca dev-cloud/ca.pem\n'
+      + '  $ aclk run --config /etc/netdata/netdata.conf --json | jq -c \'{time, state, code}\'\n'
+      + '  $ kill -HUP <pid>    # re-read netdata.conf and cloud.conf')
+    .action(runAction);
+}
+
+async function runAction(flags: RunFlags): Promise<void> {
+  const netdataConf = flags.config === undefined ? undefined : await requireFile(flags.config, 'the configuration file');
+  const claimConf = flags.claimConf === undefined ? undefined : await requireFile(flags.claimConf, 'the claim configuration file');
+  const ca = flags.ca === undefined ? undefined : await requireFile(flags.ca, 'the CA file');
+  if (ca !== undefined) await readPem(ca, 'the CA file');
+  const cloudDir = cloudDirOf(flags.cloudDir);
+  const logger = stderrLogger(flags.verbose ? 'info' : 'warn', 'link');
+  const startedAt = new Date().toISOString();
+  if (!flags.disableCloud) await checkConfiguration({ cloudDir, netdataConf, claimConf, ca });
+
+  const link = createCloudLink({
+    cloudDir,
+    ...(netdataConf !== undefined ? { netdataConf } : {}),
+    ...(claimConf !== undefined ? { claimConf } : {}),
+    ...(ca !== undefined ? { ca } : {}),
+    disableCloud: flags.disableCloud === true,
+    onCommand: infoHandler(),
+    logger,
+  });
+  const channel = await serveState(cloudDir, () => ({ pid: process.pid, startedAt, cloudDir, state: toAclkStateJson(link.getState()) }));
+  onStateChange(link, (state, time) => {
+    process.stdout.write(`${flags.json ? JSON.stringify(changeRecord(state, time)) : changeLine(state, time)}\n`);
+  });
+  const signals = waitForStopSignal(() => {
+    logger.warn('SIGHUP: reloading the configuration');
+    link.reload().catch((error: unknown) => logger.error('reload failed', { error: error instanceof Error ? error.message : String(error) }));
+  });
+  try {
+    await link.start();
+    const initial = link.getState();
+    if (initial.top === 'disabled' && initial.reasonCode.startsWith('CONFIG_')) {
+      throw new CliError(initial.reasonCode, initial.reason, EXIT_USAGE);
+    }
+    const signal = await signals.stopped;
+    logger.info(`${signal}: disconnecting gracefully`);
+  } finally {
+    await link.stop();
+    await channel.close();
+    signals.dispose();
+  }
+}
+
+/**
+ * The configuration as the link will read it (files, environment, proxy, CA), checked once before the
+ * link exists, so an invalid one is ONE coded line (exit 2) and no state line.
+ */
+async function checkConfiguration(paths: { cloudDir: string; netdataConf?: string; claimConf?: string; ca?: string }): Promise<void> {
+  const files = {
+    cloudDir: paths.cloudDir,
+    ...(paths.netdataConf !== undefined ? { netdataConf: paths.netdataConf } : {}),
+    ...(paths.claimConf !== undefined ? { claimConf: paths.claimConf } : {}),
+  };
+  try {
+    await new ResolvingConfigSource(fileConfigSource(files, process.env), process.env, paths.ca, () => undefined).load();
+  } catch (error) {
+    if (isLinkError(error)) throw new CliError(error.code, error.message, EXIT_USAGE);
+    throw error;
+  }
+}
