@@ -22,7 +22,7 @@ import type { LinkOptions } from './options.js';
 import type { LinkState } from './state.js';
 import { silentLogger, systemClock } from './system.js';
 
-export interface CloudLinkOptions extends Pick<LinkOptions, 'logger' | 'clock' | 'timings' | 'outbox' | 'inflightWindow' | 'inspect' | 'agentVersion' | 'cmdTimeoutMs'> {
+export interface CloudLinkOptions extends Pick<LinkOptions, 'logger' | 'clock' | 'timings' | 'outbox' | 'inflightWindow' | 'inspect' | 'agentVersion' | 'cmdTimeoutMs' | 'record'> {
   /** The cloud.d directory (cloud.conf, claimed_id, private.pem). */
   readonly cloudDir: string;
   readonly netdataConf?: string;
@@ -48,6 +48,7 @@ export function createCloudLink(options: CloudLinkOptions): LinkHandle {
     ...(options.agentVersion !== undefined ? { agentVersion: options.agentVersion } : {}),
     ...(options.timings !== undefined ? { timings: options.timings } : {}),
     ...(options.inspect !== undefined ? { inspect: options.inspect } : {}),
+    ...(options.record !== undefined ? { record: options.record } : {}),
   };
   if (options.disableCloud) return createInertLink(common);
 

@@ -19,6 +19,7 @@ import { linkMachine } from '../machines/link.machine.js';
 import type { HostEvent, LinkContext, LinkSettings } from '../machines/types.js';
 import { wireCmdRelay, type CmdWiring } from './cmd-wiring.js';
 import { isConfigSource, type LinkOptions } from './options.js';
+import { composeInspect, createRecorder } from './record.js';
 import { displayProxy, toSettings } from './settings.js';
 import { deriveState, statePath, type LinkState } from './state.js';
 import { silentLogger, systemClock, systemRandom } from './system.js';
@@ -74,10 +75,12 @@ export function createLink(options: LinkOptions): LinkHandle {
   };
 
   const seed = options.seed ?? Math.floor((options.random ?? systemRandom).next() * 0x1_0000_0000);
+  const recorder = options.record ? createRecorder(options.record, { clock, linkVersion: LINK_VERSION }) : null;
+  const inspect = composeInspect(options.inspect, recorder?.inspect);
   const makeActor = (settings: LinkSettings) => createActor(machine, {
     clock,
     input: { settings, seed, now: clock.now() },
-    ...(options.inspect ? { inspect: options.inspect } : {}),
+    ...(inspect ? { inspect } : {}),
   });
   let actor: ReturnType<typeof makeActor> | null = null;
   const cmd: CmdWiring | null = options.onCommand
@@ -163,6 +166,7 @@ export function createLink(options: LinkOptions): LinkHandle {
         await waitFor(running, (s) => s.value === 'disabled');
         running.stop();
       }
+      recorder?.close();
       stopped = true;
       cmd?.close();
       pump.close();

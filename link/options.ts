@@ -5,6 +5,7 @@ import type {
   ChallengeDecryptor, Clock, CloudApi, ConfigSource, LinkConfig, Logger, Random, Transport,
 } from '../effects/ports.js';
 import type { Timings } from '../machines/types.js';
+import type { RecordSink } from './record.js';
 
 export interface LinkOptions {
   /** Where the configuration comes from; a plain object is a fixed configuration. */
@@ -26,6 +27,8 @@ export interface LinkOptions {
   readonly seed?: number;
   /** Passed to xstate's `createActor` (e.g. `@statelyai/inspect`'s `inspector.inspect`). */
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** Writes a JSONL recording of the run (link/record.ts; `fileRecorder(path)`), replayable with `replayRecording`. */
+  readonly record?: RecordSink;
   /**
    * Answers the cloud's `cmd` requests (PROTOCOL.md section 4). When given, `cmd` and
    * `CancelPendingRequest` messages go to the cmd relay, and replies are published on the request's

@@ -7,6 +7,7 @@ import type { InspectionEvent } from 'xstate';
 import type { CloudApi, LinkConfig, Logger, Transport } from '../../effects/ports.js';
 import type { OutboxOptions } from '../../effects/outbox.js';
 import { createLink, type LinkHandle } from '../../link/create-link.js';
+import type { RecordSink } from '../../link/record.js';
 import type { Timings } from '../../machines/types.js';
 import { seededRandom } from './seeded-random.js';
 import { SimBroker } from './sim-broker.js';
@@ -21,6 +22,8 @@ export interface WorldOptions {
   readonly outbox?: Partial<OutboxOptions>;
   readonly logger?: Logger;
   readonly inspect?: (event: InspectionEvent) => void;
+  /** Passed to createLink: a JSONL recording of the run. */
+  readonly record?: RecordSink;
   /** Wrap the simulated cloud (e.g. to let fc.scheduler order its answers). */
   readonly wrapCloud?: (cloud: SimCloud) => CloudApi;
   readonly wrapTransport?: (broker: SimBroker) => Transport;
@@ -53,6 +56,7 @@ export function createWorld(options: WorldOptions = {}): SimWorld {
     ...(options.outbox ? { outbox: options.outbox } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.inspect ? { inspect: options.inspect } : {}),
+    ...(options.record ? { record: options.record } : {}),
   });
   return { clock, cloud, broker, config, link, seed };
 }

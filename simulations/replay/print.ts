@@ -1,0 +1,51 @@
+/**
+ * A CLI-free runner for `aclk replay FILE [--verify] [--json]`: replays a recording file and prints
+ * its state timeline as text or JSON. Returns the exit code: 0, or 1 when `verify` found a divergence.
+ */
+import { readFile } from 'node:fs/promises';
+import { replayRecording, type ReplayResult } from './replay.js';
+
+export interface PrintOptions {
+  readonly verify?: boolean;
+  readonly json?: boolean;
+  readonly slackMs?: number;
+  /** Where the text goes (default: stdout). */
+  readonly write?: (text: string) => void;
+}
+
+const seconds = (ms: number): string => `+${(ms / 1000).toFixed(3)}s`;
+
+export function formatReplay(result: ReplayResult, options: { json?: boolean } = {}): string {
+  if (options.json) {
+    const { header, ...rest } = result;
+    return `${JSON.stringify({ seed: header.seed, policy: header.policy, linkVersion: header.linkVersion, start: header.input.now, ...rest }, null, 2)}\n`;
+  }
+  const start = result.header.input.now;
+  const rows = result.timeline.map((e) =>
+    `${seconds(e.at - start).padStart(12)}  ${new Date(e.at).toISOString()}  ${e.state.padEnd(26)} ${e.code.padEnd(20)} ${e.reason}`);
+  const summary = [
+    `${result.timeline.length} states, ${result.eventsSent} recorded events, ${result.delayedFired} timers, ${(result.spanMs / 1000).toFixed(1)} s recorded` +
+      ` (link ${result.header.linkVersion}, xstate ${result.header.xstate}, seed ${result.header.seed}, policy ${result.header.policy})`,
+  ];
+  if (result.divergence === null) summary.push('verify: the replay matches the recording');
+  else if (result.divergence) {
+    const d = result.divergence;
+    summary.push(`verify: DIVERGES at seq ${d.seq} (${d.kind})`, `  expected: ${JSON.stringify(d.expected)}`, `  actual:   ${JSON.stringify(d.actual)}`);
+  }
+  return `${[...rows, ...summary].join('\n')}\n`;
+}
+
+/** Replay recording text and print it; the exit code. */
+export function printReplay(text: string, options: PrintOptions = {}): number {
+  const result = replayRecording(text, {
+    ...(options.verify ? { verify: true } : {}),
+    ...(options.slackMs !== undefined ? { slackMs: options.slackMs } : {}),
+  });
+  (options.write ?? ((t: string) => void process.stdout.write(t)))(formatReplay(result, options.json ? { json: true } : {}));
+  return result.divergence ? 1 : 0;
+}
+
+/** Read a recording file, replay and print it; the exit code. */
+export async function replayFile(path: string, options: PrintOptions = {}): Promise<number> {
+  return printReplay(await readFile(path, 'utf8'), options);
+}
