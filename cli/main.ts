@@ -9,7 +9,9 @@ import { registerClaim } from './claim-cmd.js';
 import { registerCloudCtl } from './cloud-ctl-cmd.js';
 import { registerCloud } from './cloud-cmd.js';
 import { registerDemo } from './demo-cmd.js';
+import { registerDiagram } from './diagram-cmd.js';
 import { EXIT_USAGE, reportFailure } from './errors.js';
+import { registerReplay } from './replay-cmd.js';
 import { registerRun } from './run-cmd.js';
 import { registerState } from './state-cmd.js';
 
@@ -35,6 +37,8 @@ export function buildProgram(): Command {
   registerState(program);
   registerCloudCtl(program);
   registerDemo(program);
+  registerReplay(program);
+  registerDiagram(program);
   return program;
 }
 

@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import { fileConfigSource } from '../adapters/config/load.js';
 import { isLinkError } from '../effects/errors.js';
 import { createCloudLink } from '../link/cloud-link.js';
+import { fileRecorder } from '../link/record.js';
 import { ResolvingConfigSource } from '../link/network.js';
 import { toAclkStateJson } from '../link/state.js';
 import { CliError, EXIT_USAGE } from './errors.js';
@@ -32,6 +33,7 @@ interface RunFlags {
   readonly json?: boolean;
   readonly disableCloud?: boolean;
   readonly verbose?: boolean;
+  readonly record?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -50,6 +52,7 @@ export function registerRun(program: Command): void {
     .option('--json', 'one JSON object per state change')
     .option('--disable-cloud', 'an inert link, as in a build without the cloud')
     .option('--verbose', 'log at info level (default: warnings and errors)')
+    .option('--record <file>', 'write a JSONL recording of the run (secrets removed), for `aclk replay`')
     .addHelpText('after', '\nExamples:\n'
       + '  $ aclk run --cloud-dir ./cloud.d --ca dev-cloud/ca.pem\n'
       + '  $ aclk run --config /etc/netdata/netdata.conf --json | jq -c \'{time, state, code}\'\n'
@@ -75,6 +78,7 @@ async function runAction(flags: RunFlags): Promise<void> {
     disableCloud: flags.disableCloud === true,
     onCommand: infoHandler(),
     logger,
+    ...(flags.record !== undefined ? { record: fileRecorder(flags.record) } : {}),
   });
   const channel = await serveState(cloudDir, () => ({ pid: process.pid, startedAt, cloudDir, state: toAclkStateJson(link.getState()) }));
   onStateChange(link, (state, time) => {

@@ -50,3 +50,29 @@ export function toMermaid(machine: AnyStateMachine): string {
   }
   return lines.join('\n');
 }
+
+/** The same graph in Graphviz dot (clusters for compound states). */
+export function toDot(machine: AnyStateMachine): string {
+  const lines = ['digraph link {', '  rankdir=LR; compound=true; node [shape=box, style=rounded];'];
+  const all = (n: AnyStateNode): AnyStateNode[] => [n, ...(Object.values(n.states) as AnyStateNode[]).flatMap(all)];
+  const cluster = (node: AnyStateNode, indent: string): void => {
+    for (const child of Object.values(node.states) as AnyStateNode[]) {
+      if (Object.keys(child.states).length === 0) lines.push(`${indent}"${name(child)}" [label="${child.key}"];`);
+      else {
+        lines.push(`${indent}subgraph "cluster_${name(child)}" { label="${child.key}";`);
+        lines.push(`${indent}  "${name(child)}" [label="${child.key}", shape=point];`);
+        cluster(child, `${indent}  `);
+        lines.push(`${indent}}`);
+      }
+    }
+  };
+  cluster(machine.root, '  ');
+  for (const node of all(machine.root)) {
+    if (node === machine.root) continue;
+    for (const t of transitionsOf(node)) {
+      for (const target of t.target ?? []) lines.push(`  "${name(node)}" -> "${name(target as AnyStateNode)}" [label="${label(t)}"];`);
+    }
+  }
+  lines.push('}');
+  return lines.join('\n');
+}

@@ -1,4 +1,5 @@
 /** Parsing a JSONL recording (link/recording-format.ts) into its header, event lines and state lines. */
+import { LinkError } from '../../effects/errors.js';
 import { RECORDING_VERSION, type EventLine, type HeaderLine, type StateLine } from '../../link/recording-format.js';
 
 export interface ParsedRecording {
@@ -8,9 +9,10 @@ export interface ParsedRecording {
   readonly lastSeq: number;
 }
 
-export class RecordingError extends Error {
+/** A recording that cannot be read: code `RECORDING_INVALID`, with the line number. */
+export class RecordingError extends LinkError {
   constructor(readonly line: number, message: string) {
-    super(`recording line ${line}: ${message}`);
+    super('RECORDING_INVALID', `recording line ${line}: ${message}`);
     this.name = 'RecordingError';
   }
 }
