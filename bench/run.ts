@@ -16,4 +16,5 @@ console.log('|---|---|---|');
 for (const r of results) {
   console.log(`| simulation speed, drops every ${r.flapMinutes[0]}-${r.flapMinutes[1]} min | ${Math.round(r.linkHoursPerSecond).toLocaleString('en-US')} simulated link-hours per second (${r.links} links x ${r.simulatedHoursPerLink} h, ${r.flaps} flaps, ${r.wallSeconds.toFixed(2)} s) | >= 1,000 |`);
 }
+for (const row of (await import('./storm.js')).benchRows(file)) console.log(row);
 console.log(`written: ${file}`);
