@@ -1,18 +1,22 @@
 /**
  * From the validated configuration to the machine's settings.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { LinkConfig } from '../effects/ports.js';
 import { DEFAULT_TIMINGS } from '../machines/defaults.js';
 import type { LinkSettings, Timings } from '../machines/types.js';
 
+/** Per-process salt: the fingerprint only needs to be comparable within one run. */
+const SALT = randomBytes(16);
+
 /**
- * A fingerprint of everything that shapes a connection. Hashed, so that proxy credentials in the
- * raw proxy setting never reach the machine's context.
+ * A fingerprint of everything that shapes a connection. Hashed with a per-process salt, so that proxy
+ * credentials in the raw proxy setting never reach the machine's context, inspector or recordings, not
+ * even as a hash that a weak password could be guessed from.
  */
 export function connectionKey(config: LinkConfig): string {
   const material = JSON.stringify([config.cloudUrl, config.proxy, config.insecure, config.caFile ?? null]);
-  return createHash('sha256').update(material).digest('hex').slice(0, 16);
+  return createHash('sha256').update(SALT).update(material).digest('hex').slice(0, 16);
 }
 
 export function toSettings(config: LinkConfig, timings: Partial<Timings> = {}): LinkSettings {
