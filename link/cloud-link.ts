@@ -11,6 +11,7 @@
  */
 import type { CmdHandler } from '../adapters/mqtt/cmd-relay.js';
 import { fileConfigSource } from '../adapters/config/load.js';
+import { redactProxy } from '../adapters/proxy/redact.js';
 import { fileChallengeDecryptor } from '../adapters/identity/challenge-decryptor.js';
 import type { LinkError } from '../effects/errors.js';
 import { autoClaim, wantsAutoClaim } from './auto-claim.js';
@@ -70,6 +71,11 @@ export function createCloudLink(options: CloudLinkOptions): LinkHandle {
     ...(options.inflightWindow !== undefined ? { inflightWindow: options.inflightWindow } : {}),
     ...(options.onCommand !== undefined ? { onCommand: options.onCommand } : {}),
     ...(options.cmdTimeoutMs !== undefined ? { cmdTimeoutMs: options.cmdTimeoutMs } : {}),
+    // The proxy actually used for the cloud URL (env and no_proxy resolved), never its credentials.
+    describeProxy: (config) => {
+      const network = source.latest?.config === config ? source.latest.network : null;
+      return network ? redactProxy(network.proxy) : 'none';
+    },
   });
 
   /** The last auto-claim failure; shown as the reason while the link stays unclaimed. */

@@ -70,7 +70,7 @@ export function createLink(options: LinkOptions): LinkHandle {
   const offSettings = defaultSettings({ enabled: false, timings: { ...DEFAULT_TIMINGS, ...options.timings } });
   const loadConfig = async (): Promise<LinkConfig> => (isConfigSource(options.config) ? options.config.load() : options.config);
   const settingsOf = (config: LinkConfig): LinkSettings => {
-    proxy = displayProxy(config.proxy);
+    proxy = options.describeProxy ? options.describeProxy(config) : displayProxy(config.proxy);
     return toSettings(config, options.timings);
   };
 

@@ -29,6 +29,8 @@ export interface LinkOptions {
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** Writes a JSONL recording of the run (link/record.ts; `fileRecorder(path)`), replayable with `replayRecording`. */
   readonly record?: RecordSink;
+  /** How the state shows the proxy (scheme, host, port only); default: the raw setting without credentials. */
+  readonly describeProxy?: (config: LinkConfig) => string;
   /**
    * Answers the cloud's `cmd` requests (PROTOCOL.md section 4). When given, `cmd` and
    * `CancelPendingRequest` messages go to the cmd relay, and replies are published on the request's

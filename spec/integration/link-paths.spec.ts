@@ -40,7 +40,7 @@ for (const broker of ['aedes', 'mosquitto'] as const) {
       await t.link.start();
       const state = await waitOnline(t);
       expect(state).toMatchObject({ top: 'connected', claimId: node.claimId, mqttVersion: broker === 'mosquitto' ? 5 : 4 });
-      expect(state.proxy).toBe(path === 'direct' ? 'none' : proxySetting(path));
+      expect(state.proxy).toBe(path === 'direct' ? 'direct' : proxySetting(path)); // the resolved proxy, without credentials
       const answer = await adminCmd(cloud, node.claimId ?? '', '/api/v1/info?x=1');
       expect(answer.status).toBe(200);
       expect(answer.json).toMatchObject({ status: 200, body: JSON.stringify({ method: 'GET', path: '/api/v1/info?x=1' }) });
