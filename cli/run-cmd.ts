@@ -13,13 +13,14 @@ import type { Command } from 'commander';
 import { fileConfigSource } from '../adapters/config/load.js';
 import { isLinkError } from '../effects/errors.js';
 import { createCloudLink } from '../link/cloud-link.js';
+import { startLocalInspector } from '../link/inspection.js';
 import { fileRecorder } from '../link/record.js';
 import { ResolvingConfigSource } from '../link/network.js';
 import { toAclkStateJson } from '../link/state.js';
 import { CliError, EXIT_USAGE } from './errors.js';
 import { infoHandler } from './info-handler.js';
 import { stderrLogger } from './logger.js';
-import { cloudDirOf, readPem, requireFile } from './parse.js';
+import { cloudDirOf, intIn, readPem, requireFile } from './parse.js';
 import { waitForStopSignal } from './signals.js';
 import { serveState } from './state-channel.js';
 import { changeLine, changeRecord } from './state-format.js';
@@ -34,6 +35,7 @@ interface RunFlags {
   readonly disableCloud?: boolean;
   readonly verbose?: boolean;
   readonly record?: string;
+  readonly inspect?: number;
 }
 
 export function registerRun(program: Command): void {
@@ -53,6 +55,7 @@ export function registerRun(program: Command): void {
     .option('--disable-cloud', 'an inert link, as in a build without the cloud')
     .option('--verbose', 'log at info level (default: warnings and errors)')
     .option('--record <file>', 'write a JSONL recording of the run (secrets removed), for `aclk replay`')
+    .option('--inspect [port]', 'serve the Stately inspector on http://localhost:<port> (default 8080), sanitised', intIn(1, 65535))
     .addHelpText('after', '\nExamples:\n'
       + '  $ aclk run --cloud-dir ./cloud.d --ca dev-cloud/ca.pem\n'
       + '  $ aclk run --config /etc/netdata/netdata.conf --json | jq -c \'{time, state, code}\'\n'
@@ -70,6 +73,9 @@ async function runAction(flags: RunFlags): Promise<void> {
   const startedAt = new Date().toISOString();
   if (!flags.disableCloud) await checkConfiguration({ cloudDir, netdataConf, claimConf, ca });
 
+  const inspector = flags.inspect === undefined ? null
+    : await startLocalInspector(typeof flags.inspect === 'number' ? flags.inspect : 8080);
+  if (inspector) process.stderr.write(`inspector: open ${inspector.url} to watch the statechart live\n`);
   const link = createCloudLink({
     cloudDir,
     ...(netdataConf !== undefined ? { netdataConf } : {}),
@@ -79,6 +85,7 @@ async function runAction(flags: RunFlags): Promise<void> {
     onCommand: infoHandler(),
     logger,
     ...(flags.record !== undefined ? { record: fileRecorder(flags.record) } : {}),
+    ...(inspector ? { inspect: inspector.inspect } : {}),
   });
   const channel = await serveState(cloudDir, () => ({ pid: process.pid, startedAt, cloudDir, state: toAclkStateJson(link.getState()) }));
   onStateChange(link, (state, time) => {
@@ -99,6 +106,7 @@ async function runAction(flags: RunFlags): Promise<void> {
   } finally {
     await link.stop();
     await channel.close();
+    inspector?.stop();
     signals.dispose();
   }
 }
