@@ -5,25 +5,14 @@
  * definition and every state it went through are there.
  */
 import { createInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { sanitizeInspection } from '../../link/inspection.js';
 import { cleanupTestResources, startTestCloud } from '../support/dev-cloud.js';
-import { skipWithoutServer, startTinyproxy, type RunningProxy } from '../support/proxies.js';
 import { nodeFiles, startTestLink, stopTestLinks, waitOnline } from './support/real-link.js';
+import { proxySettingOf, secretsOfRun, useCredentialProxy, watchIssuedCredentials } from './support/secrets.js';
 
-const PROXY_USER = 'inspuser';
-const PROXY_PASSWORD = 'insp3ct-S3cret-pw';
-const noProxy = skipWithoutServer('tinyproxy');
-let proxy: RunningProxy | undefined;
+const credentialProxy = useCredentialProxy();
 
-beforeAll(async () => {
-  if (!noProxy) proxy = await startTinyproxy({ basicAuth: { user: PROXY_USER, password: PROXY_PASSWORD } });
-});
-afterAll(async () => {
-  await proxy?.stop();
-});
 afterEach(async () => {
   await stopTestLinks();
   await cleanupTestResources();
@@ -31,14 +20,9 @@ afterEach(async () => {
 
 it('the inspection stream of a real run: no secret, the machine definition and every state', async () => {
   const { cloud } = await startTestCloud({ broker: 'aedes' });
-  const issued: string[] = [];
-  const issue = cloud.credentials.issue.bind(cloud.credentials);
-  cloud.credentials.issue = (claimId) => {
-    const credentials = issue(claimId);
-    issued.push(credentials.password);
-    return credentials;
-  };
-  const node = await nodeFiles(cloud, { proxy: proxy ? `http://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:${proxy.port}` : 'none' });
+  const issued = watchIssuedCredentials(cloud);
+  const proxy = credentialProxy();
+  const node = await nodeFiles(cloud, { proxy: proxySettingOf(proxy) });
   const events: StatelyInspectionEvent[] = [];
   const inspector = createInspector({ send: (event) => void events.push(event) }, { serialize: sanitizeInspection() });
   const t = startTestLink(node, cloud, { inspect: inspector.inspect });
@@ -48,9 +32,8 @@ it('the inspection stream of a real run: no secret, the machine definition and e
   inspector.stop();
 
   const text = JSON.stringify(events);
-  const pem = await readFile(join(node.cloudDir, 'private.pem'), 'utf8');
   expect(issued.length).toBeGreaterThan(0);
-  for (const secret of [cloud.token, cloud.adminToken, PROXY_PASSWORD, ...issued, ...pem.split('\n').filter((l) => l.length > 40)]) {
+  for (const secret of await secretsOfRun(cloud, node.cloudDir, issued)) {
     expect(text.includes(secret), `secret ${secret.slice(0, 8)}... in the inspection stream`).toBe(false);
   }
   expect(text).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);

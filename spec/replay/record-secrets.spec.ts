@@ -3,27 +3,16 @@
  * the dev cloud's aedes broker) through tinyproxy with credentials in the proxy URL, recorded; no
  * secret of the run may appear anywhere in the recording. Without tinyproxy: directly (warned).
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { LINK_VERSION } from '../../link/create-link.js';
 import { createRecorder, memorySink } from '../../link/record.js';
 import { replayRecording } from '../../simulations/replay/replay.js';
 import { cleanupTestResources, startTestCloud } from '../support/dev-cloud.js';
-import { skipWithoutServer, startTinyproxy, type RunningProxy } from '../support/proxies.js';
 import { nodeFiles, startTestLink, stopTestLinks, waitOnline } from '../integration/support/real-link.js';
+import { proxySettingOf, secretsOfRun, useCredentialProxy, watchIssuedCredentials } from '../integration/support/secrets.js';
 
-const PROXY_USER = 'recuser';
-const PROXY_PASSWORD = 'pr0xy-S3cret-pw';
-const noProxy = skipWithoutServer('tinyproxy');
-let proxy: RunningProxy | undefined;
+const credentialProxy = useCredentialProxy();
 
-beforeAll(async () => {
-  if (!noProxy) proxy = await startTinyproxy({ basicAuth: { user: PROXY_USER, password: PROXY_PASSWORD } });
-});
-afterAll(async () => {
-  await proxy?.stop();
-});
 afterEach(async () => {
   await stopTestLinks();
   await cleanupTestResources();
@@ -31,15 +20,9 @@ afterEach(async () => {
 
 it('a recording of a real link holds none of its secrets', async () => {
   const { cloud } = await startTestCloud({ broker: 'aedes' });
-  const issued: string[] = [];
-  const issue = cloud.credentials.issue.bind(cloud.credentials);
-  cloud.credentials.issue = (claimId) => {
-    const credentials = issue(claimId);
-    issued.push(credentials.password, credentials.username);
-    return credentials;
-  };
-  const proxyUrl = proxy ? `http://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:${proxy.port}` : 'none';
-  const node = await nodeFiles(cloud, { proxy: proxyUrl });
+  const issued = watchIssuedCredentials(cloud);
+  const proxy = credentialProxy();
+  const node = await nodeFiles(cloud, { proxy: proxySettingOf(proxy) });
   const sink = memorySink();
   const recorder = createRecorder(sink, { linkVersion: LINK_VERSION });
   const t = startTestLink(node, cloud, { inspect: recorder.inspect });
@@ -50,11 +33,8 @@ it('a recording of a real link holds none of its secrets', async () => {
   recorder.close();
 
   const text = sink.text();
-  const pem = await readFile(join(node.cloudDir, 'private.pem'), 'utf8');
   expect(issued.length).toBeGreaterThan(0);
-  const secrets = [cloud.token, cloud.adminToken, PROXY_PASSWORD, ...issued, pem.trim(),
-    ...pem.split('\n').filter((l) => l.length > 40)];
-  for (const secret of secrets) expect(text.includes(secret), `secret ${secret.slice(0, 12)}... in the recording`).toBe(false);
+  for (const secret of await secretsOfRun(cloud, node.cloudDir, issued)) expect(text.includes(secret), `secret ${secret.slice(0, 12)}... in the recording`).toBe(false);
   expect(text).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
   expect(text).toContain('"state":"connected.online"');
   expect(text).toContain('xstate.done.actor.auth');
