@@ -31,7 +31,9 @@ export interface OutboxEntry {
 
 export class Outbox {
   private readonly entries = new Map<number, OutboxEntry>();
+  /** Queued entries in order; `head` is the next one (shifting a large array is O(n)). */
   private queue: OutboxEntry[] = [];
+  private head = 0;
   private nextId = 1;
   private bytesHeld = 0;
   inflight = 0;
@@ -42,7 +44,7 @@ export class Outbox {
 
   get size(): number { return this.entries.size; }
   get bytes(): number { return this.bytesHeld; }
-  get queued(): number { return this.queue.length; }
+  get queued(): number { return this.queue.length - this.head; }
 
   offer(topicName: string, payload: Uint8Array, now: number): Promise<void> {
     if (payload.byteLength > this.options.maxBytes) {
@@ -72,8 +74,13 @@ export class Outbox {
 
   /** The next queued message, marked in flight on `session`. */
   takeNext(session: unknown, now: number): OutboxEntry | undefined {
-    const entry = this.queue.shift();
+    const entry = this.queue[this.head];
     if (!entry) return undefined;
+    this.head += 1;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
     entry.state = 'inflight';
     entry.sentOn = session;
     entry.sentAt = now;
@@ -103,7 +110,7 @@ export class Outbox {
     entry.sentOn = null;
     this.inflight -= 1;
     let i = this.queue.length;
-    while (i > 0 && (this.queue[i - 1] as OutboxEntry).id > entry.id) i -= 1;
+    while (i > this.head && (this.queue[i - 1] as OutboxEntry).id > entry.id) i -= 1;
     this.queue.splice(i, 0, entry);
   }
 
@@ -121,7 +128,7 @@ export class Outbox {
     this.bytesHeld -= entry.payload.byteLength;
     if (entry.state === 'inflight') this.inflight -= 1;
     else {
-      const i = this.queue.indexOf(entry);
+      const i = this.queue.indexOf(entry, this.head);
       if (i >= 0) this.queue.splice(i, 1);
     }
     if (error) entry.reject(error);

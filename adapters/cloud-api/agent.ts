@@ -17,10 +17,23 @@ export interface CloudTlsConfig {
   readonly insecure: boolean;
 }
 
+/** The system roots plus a CA: one shared string per distinct CA (it is ~200 KiB; links in one process share it). */
+const bundles = new Map<string, string>();
+
+function bundleWith(extra: string): string {
+  let bundle = bundles.get(extra);
+  if (bundle === undefined) {
+    bundle = [...rootCertificates, extra].join('\n');
+    if (bundles.size >= 16) bundles.clear();
+    bundles.set(extra, bundle);
+  }
+  return bundle;
+}
+
 export function agentTlsOptions(tls: CloudTlsConfig): AgentTlsOptions {
   if (tls.ca === undefined) return { rejectUnauthorized: !tls.insecure };
   const extra = typeof tls.ca === 'string' ? tls.ca : tls.ca.toString('utf8');
-  return { ca: [...rootCertificates, extra].join('\n'), rejectUnauthorized: !tls.insecure };
+  return { ca: bundleWith(extra), rejectUnauthorized: !tls.insecure };
 }
 
 /**
