@@ -9,106 +9,21 @@
  * Without a name every scenario is recorded. Timings are short (backoff 0..1 s, ban retry 1.5 s) so
  * each file covers seconds of activity.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:https';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { claim } from '../../adapters/claim/index.js';
-import type { CmdHandler } from '../../adapters/mqtt/cmd-relay.js';
-import { createCloudLink, type CloudLinkOptions } from '../../link/cloud-link.js';
+import { createCloudLink } from '../../link/cloud-link.js';
 import type { LinkHandle } from '../../link/create-link.js';
 import { memorySink } from '../../link/record.js';
-import type { LinkState } from '../../link/state.js';
-import { startDevCloud, type DevCloud } from '../cloud/index.js';
+import { startDevCloud } from '../cloud/index.js';
 import { replayRecording } from '../replay/index.js';
+import { type Ctx, type Scenario, sleep, waitState, waitOnline, echoHandler, closedPort, TINYPROXY_BIN, startTinyproxy, PROXY_USER, PROXY_PASSWORD, adminRequest } from './scenario-kit.js';
 
 /** The slack every scenario must replay with (a real run's timers fire a little late). */
 export const SCENARIO_SLACK_MS = 1_000;
-
-interface Ctx {
-  readonly cloud: DevCloud;
-  readonly dir: string;
-  readonly cloudDir: string;
-  readonly netdataConf: string;
-  /** Secrets of the run to look for in the recording. */
-  readonly secrets: string[];
-  /** Run after the link stops (e.g. stop a proxy). */
-  readonly cleanups: (() => Promise<void>)[];
-  /** The recorded link (created by `link()`). */
-  link(options?: Partial<CloudLinkOptions>): LinkHandle;
-  claimNode(): Promise<string>;
-  writeConf(proxy?: string, extra?: string[]): Promise<void>;
-  admin(method: string, path: string, body?: unknown): Promise<number>;
-}
-
-export interface Scenario {
-  readonly name: string;
-  readonly shows: string;
-  run(ctx: Ctx): Promise<void>;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what: string, probe: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-const waitState = (link: LinkHandle, predicate: (s: LinkState) => boolean, what: string, timeoutMs?: number) =>
-  waitFor(what, () => predicate(link.getState()), timeoutMs);
-const waitOnline = (link: LinkHandle, timeoutMs?: number) => waitState(link, (s) => s.online, 'the link to be online', timeoutMs);
-
-const echoHandler: CmdHandler = async (req) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: req.path }) });
-
-/** A loopback port where nothing listens. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-export const TINYPROXY_BIN = '/usr/bin/tinyproxy';
-
-/** Debian's tinyproxy on a free loopback port: BasicAuth, CONNECT allowed to port 1 only. */
-async function startTinyproxy(dir: string): Promise<{ port: number; stop(): Promise<void> }> {
-  const port = await closedPort();
-  const config = join(dir, 'tinyproxy.conf');
-  await writeFile(config, `${['User nobody', 'Group nogroup', `Port ${port}`, 'Listen 127.0.0.1', 'Timeout 30', 'Allow 127.0.0.1',
-    `PidFile "${join(dir, 'tinyproxy.pid')}"`, `BasicAuth ${PROXY_USER} ${PROXY_PASSWORD}`, 'ConnectPort 1'].join('\n')}\n`);
-  const child = spawn(TINYPROXY_BIN, ['-d', '-c', config], { stdio: 'ignore' });
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    await exited;
-  };
-  const end = Date.now() + 10_000;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return { port, stop };
-    if (child.exitCode !== null || Date.now() > end) {
-      await stop();
-      throw new Error(`tinyproxy did not listen on ${port}`);
-    }
-    await sleep(50);
-  }
-}
-
-const PROXY_USER = 'scenuser';
-const PROXY_PASSWORD = 'scen-Pr0xy-pw';
 
 export const scenarios: readonly Scenario[] = [
   {
@@ -269,24 +184,6 @@ export const scenarios: readonly Scenario[] = [
     },
   },
 ];
-
-function adminRequest(cloud: DevCloud, method: string, path: string, body?: unknown): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${cloud.url}${path}`, {
-      method, ca: cloud.caPem, agent: false,
-      headers: { authorization: `Bearer ${cloud.adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        if (status >= 300) reject(new Error(`${method} ${path}: HTTP ${status}`));
-        else resolve(status);
-      });
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
 
 export interface RecordedScenario {
   readonly name: string;
