@@ -12,10 +12,9 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { memorySink } from '../link/record.js';
 import { replayRecording } from '../simulations/replay/replay.js';
-import { seededRandom } from '../simulations/world/seeded-random.js';
+import { runFlapping } from '../simulations/world/flapping.js';
 import { createWorld } from '../simulations/world/world.js';
 
-const MINUTE = 60_000;
 
 export interface RecordOverheadResult {
   readonly name: 'record-overhead';
@@ -43,23 +42,7 @@ type Mode = 'plain' | 'inspect' | 'record';
 async function session(hours: number, seed: number, mode: Mode): Promise<{ flaps: number; lines: string[] }> {
   const sink = memorySink();
   const w = createWorld({ seed, ...(mode === 'record' ? { record: sink } : mode === 'inspect' ? { inspect: () => undefined } : {}) });
-  const rnd = seededRandom(seed ^ 0x5eed);
-  await w.link.start();
-  const end = w.clock.now() + hours * 60 * MINUTE;
-  let flaps = 0;
-  const drop = () => {
-    w.broker.dropAll();
-    flaps += 1;
-    if (w.clock.now() < end) w.clock.setTimeout(drop, (1 + rnd.next() * 9) * MINUTE);
-  };
-  const publish = () => {
-    void w.link.publish('chart', new Uint8Array(64)).catch(() => undefined);
-    if (w.clock.now() < end) w.clock.setTimeout(publish, MINUTE);
-  };
-  w.clock.setTimeout(drop, (1 + rnd.next() * 9) * MINUTE);
-  w.clock.setTimeout(publish, MINUTE);
-  await w.clock.advanceTo(end);
-  await w.clock.runUntil(w.link.stop());
+  const { flaps } = await runFlapping(w, { hours, seed });
   return { flaps, lines: sink.lines };
 }
 

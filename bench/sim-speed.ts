@@ -4,7 +4,7 @@
  * few minutes (1 to 10 by default), with the host publishing a message a minute.
  */
 import { performance } from 'node:perf_hooks';
-import { seededRandom } from '../simulations/world/seeded-random.js';
+import { runFlapping } from '../simulations/world/flapping.js';
 import { createWorld } from '../simulations/world/world.js';
 
 export interface SimSpeedResult {
@@ -19,31 +19,11 @@ export interface SimSpeedResult {
   readonly linkHoursPerSecond: number;
 }
 
-const MINUTE = 60_000;
 
-async function flappingLink(hours: number, seed: number, flap: readonly [number, number]): Promise<{ flaps: number; connections: number }> {
+async function flappingLink(hours: number, seed: number, flapMinutes: readonly [number, number]): Promise<{ flaps: number; connections: number }> {
   const w = createWorld({ seed });
-  const rnd = seededRandom(seed ^ 0x5eed);
-  await w.link.start();
-  const end = w.clock.now() + hours * 60 * MINUTE;
-  let flaps = 0;
-  // The world acts on its own simulated timers: a drop every 1 to 10 minutes, a publish a minute.
-  const nextFlap = () => (flap[0] + rnd.next() * (flap[1] - flap[0])) * MINUTE;
-  const drop = () => {
-    w.broker.dropAll();
-    flaps += 1;
-    if (w.clock.now() < end) w.clock.setTimeout(drop, nextFlap());
-  };
-  const publish = () => {
-    void w.link.publish('chart', new Uint8Array(64)).catch(() => undefined);
-    if (w.clock.now() < end) w.clock.setTimeout(publish, MINUTE);
-  };
-  w.clock.setTimeout(drop, nextFlap());
-  w.clock.setTimeout(publish, MINUTE);
-  await w.clock.advanceTo(end);
-  const connections = w.link.actor.getSnapshot().context.stats.connections;
-  await w.clock.runUntil(w.link.stop());
-  return { flaps, connections };
+  const { flaps } = await runFlapping(w, { hours, seed, flapMinutes });
+  return { flaps, connections: w.link.actor.getSnapshot().context.stats.connections };
 }
 
 export async function simSpeed(links = 20, hours = 100, flapMinutes: readonly [number, number] = [1, 10]): Promise<SimSpeedResult> {

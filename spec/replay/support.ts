@@ -3,7 +3,7 @@
  * DisconnectReq, a ban, a disable/enable, and (optionally) an hour of flapping.
  */
 import { memorySink } from '../../link/record.js';
-import { seededRandom } from '../../simulations/world/seeded-random.js';
+import { runFlapping } from '../../simulations/world/flapping.js';
 import { createWorld } from '../../simulations/world/world.js';
 
 const MINUTE = 60_000;
@@ -37,22 +37,6 @@ export async function recordSession(seed = 7): Promise<string[]> {
 export async function recordFlapping(hours: number, seed = 11): Promise<{ lines: string[]; flaps: number }> {
   const sink = memorySink();
   const w = createWorld({ seed, record: sink });
-  const rnd = seededRandom(seed ^ 0x5eed);
-  await w.link.start();
-  const end = w.clock.now() + hours * 60 * MINUTE;
-  let flaps = 0;
-  const drop = () => {
-    w.broker.dropAll();
-    flaps += 1;
-    if (w.clock.now() < end) w.clock.setTimeout(drop, (1 + rnd.next() * 9) * MINUTE);
-  };
-  const publish = () => {
-    void w.link.publish('chart', new Uint8Array(64)).catch(() => undefined);
-    if (w.clock.now() < end) w.clock.setTimeout(publish, MINUTE);
-  };
-  w.clock.setTimeout(drop, MINUTE);
-  w.clock.setTimeout(publish, MINUTE);
-  await w.clock.advanceTo(end);
-  await w.clock.runUntil(w.link.stop());
+  const { flaps } = await runFlapping(w, { hours, seed, firstDropMs: MINUTE });
   return { lines: sink.lines, flaps };
 }
