@@ -17,7 +17,7 @@ export { createCloudLink, type CloudLinkOptions } from './link/cloud-link.js';
 export type { LinkOptions } from './link/options.js';
 export { toAclkStateJson, type LinkState } from './link/state.js';
 export { createRecorder, fileRecorder, memorySink, type RecordSink } from './link/record.js';
-export { replayRecording, type Divergence, type ReplayResult } from './simulations/replay/index.js';
+export { replayRecording, replayPaced, type Divergence, type ReplayResult } from './simulations/replay/index.js';
 
 export { LinkError } from './effects/errors.js';
 export type { OutboxOptions, OutboxPolicy } from './effects/outbox.js';

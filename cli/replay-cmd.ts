@@ -1,17 +1,34 @@
 /**
- * `aclk replay FILE [--verify] [--json]`: re-runs a recording (`aclk run --record FILE`) through the real
- * statechart with a simulated clock and prints the state timeline; `--verify` exits 1 at the first
- * divergence from the recorded path.
+ * `aclk replay FILE [--verify] [--json] [--inspect [port]]`: re-runs a recording (`aclk run --record
+ * FILE`) through the real statechart with a simulated clock and prints the state timeline; `--verify`
+ * exits 1 at the first divergence from the recorded path; `--inspect` serves the Stately inspector and
+ * replays paced, so a person watches the recorded run, then keeps serving until Ctrl-C.
  */
 import type { Command } from 'commander';
+import { createInterface } from 'node:readline';
+import { startLocalInspector, type LocalInspector } from '../link/inspection.js';
 import { replayFile } from '../simulations/replay/print.js';
 import { CliError } from './errors.js';
 import { intIn, requireFile } from './parse.js';
+import { waitForStopSignal } from './signals.js';
 
 interface ReplayFlags {
   readonly verify?: boolean;
   readonly json?: boolean;
   readonly slack?: number;
+  readonly inspect?: number | true;
+  readonly pace?: number;
+}
+
+/** On a terminal, wait for Enter (time to open the inspector); otherwise start at once. */
+async function waitForViewer(inspector: LocalInspector): Promise<void> {
+  if (!process.stdin.isTTY) {
+    process.stderr.write(`inspector: ${inspector.url} (replaying now)\n`);
+    return;
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  await new Promise<void>((resolve) => rl.question(`inspector: open ${inspector.url}, then press Enter to start the replay `, () => resolve()));
+  rl.close();
 }
 
 export function registerReplay(program: Command): void {
@@ -25,17 +42,35 @@ export function registerReplay(program: Command): void {
     .option('--verify', 'compare with the recorded states; exit 1 at the first divergence')
     .option('--json', 'the timeline as JSON')
     .option('--slack <ms>', 'tolerate timers that fired this late in a real run (default 0)', intIn(0, 60_000))
+    .option('--inspect [port]', 'serve the Stately inspector on http://localhost:<port> (default 8080) and replay paced', intIn(1, 65535))
+    .option('--pace <ms>', 'with --inspect: pause after each recorded event (default 250)', intIn(0, 60_000))
     .addHelpText('after', '\nExamples:\n'
       + '  $ aclk run --cloud-dir ./cloud.d --record run.jsonl\n'
       + '  $ aclk replay run.jsonl --verify --slack 1000\n'
-      + '  $ aclk replay simulations/scenarios/outage.jsonl --json | jq \'.timeline[].state\'')
+      + '  $ aclk replay simulations/scenarios/outage-and-recovery.jsonl --json | jq \'.timeline[].state\'\n'
+      + '  $ aclk replay simulations/scenarios/ban.jsonl --inspect 8080 --pace 500')
     .action(async (file: string, flags: ReplayFlags) => {
       const path = await requireFile(file, 'the recording');
-      const code = await replayFile(path, {
-        ...(flags.verify ? { verify: true } : {}),
-        ...(flags.json ? { json: true } : {}),
-        ...(flags.slack !== undefined ? { slackMs: flags.slack } : {}),
-      });
+      const inspector = flags.inspect === undefined ? null
+        : await startLocalInspector(typeof flags.inspect === 'number' ? flags.inspect : 8080);
+      const signals = inspector ? waitForStopSignal() : null;
+      let code: number;
+      try {
+        if (inspector) await waitForViewer(inspector);
+        code = await replayFile(path, {
+          ...(flags.verify ? { verify: true } : {}),
+          ...(flags.json ? { json: true } : {}),
+          ...(flags.slack !== undefined ? { slackMs: flags.slack } : {}),
+          ...(inspector ? { inspect: { observer: inspector.inspect, paceMs: flags.pace ?? 250 } } : {}),
+        });
+        if (inspector && signals) {
+          process.stderr.write('replay done; the inspector stays open: Ctrl-C to quit\n');
+          await signals.stopped;
+        }
+      } finally {
+        inspector?.stop();
+        signals?.dispose();
+      }
       if (code !== 0) throw new CliError('REPLAY_DIVERGED', 'the machine took a different path than the recording (see above)');
     });
 }

@@ -1,14 +1,18 @@
 /**
- * A CLI-free runner for `aclk replay FILE [--verify] [--json]`: replays a recording file and prints
+ * A CLI-free runner for `aclk replay FILE [--verify] [--json] [--inspect]`: replays a recording file and prints
  * its state timeline as text or JSON. Returns the exit code: 0, or 1 when `verify` found a divergence.
  */
 import { readFile } from 'node:fs/promises';
-import { replayRecording, type ReplayResult } from './replay.js';
+import type { InspectionEvent, Observer } from 'xstate';
+import { replayPaced } from './paced.js';
+import { replayRecording, type ReplayOptions, type ReplayResult } from './replay.js';
 
 export interface PrintOptions {
   readonly verify?: boolean;
   readonly json?: boolean;
   readonly slackMs?: number;
+  /** Paced replay for an inspector: the inspector, and the pause after each recorded line (ms). */
+  readonly inspect?: { readonly observer: Observer<InspectionEvent>; readonly paceMs: number };
   /** Where the text goes (default: stdout). */
   readonly write?: (text: string) => void;
 }
@@ -35,17 +39,27 @@ export function formatReplay(result: ReplayResult, options: { json?: boolean } =
   return `${[...rows, ...summary].join('\n')}\n`;
 }
 
-/** Replay recording text and print it; the exit code. */
-export function printReplay(text: string, options: PrintOptions = {}): number {
-  const result = replayRecording(text, {
+function replayOptions(options: PrintOptions): ReplayOptions {
+  return {
     ...(options.verify ? { verify: true } : {}),
     ...(options.slackMs !== undefined ? { slackMs: options.slackMs } : {}),
-  });
+  };
+}
+
+function print(result: ReplayResult, options: PrintOptions): number {
   (options.write ?? ((t: string) => void process.stdout.write(t)))(formatReplay(result, options.json ? { json: true } : {}));
   return result.divergence ? 1 : 0;
 }
 
-/** Read a recording file, replay and print it; the exit code. */
+/** Replay recording text and print it; the exit code. */
+export function printReplay(text: string, options: PrintOptions = {}): number {
+  return print(replayRecording(text, replayOptions(options)), options);
+}
+
+/** Read a recording file, replay (paced when inspected) and print it; the exit code. */
 export async function replayFile(path: string, options: PrintOptions = {}): Promise<number> {
-  return printReplay(await readFile(path, 'utf8'), options);
+  const text = await readFile(path, 'utf8');
+  if (!options.inspect) return printReplay(text, options);
+  const { observer, paceMs } = options.inspect;
+  return print(await replayPaced(text, { ...replayOptions(options), inspect: observer, paceMs }), options);
 }

@@ -9,7 +9,7 @@
  * shows its delayed event, or never if the event cancels it. (A real run's timers fire a little
  * late; `slackMs` lets a recording made on a busy machine replay in its recorded order.)
  */
-import { createActor, fromCallback, fromPromise } from 'xstate';
+import { createActor, fromCallback, fromPromise, type InspectionEvent, type Observer } from 'xstate';
 import { isDelayedEvent, type EventLine, type HeaderLine, type TimelineEntry } from '../../link/recording-format.js';
 import { sanitizeString } from '../../link/recording-sanitize.js';
 import { TimelineTracker } from '../../link/recording-timeline.js';
@@ -34,6 +34,8 @@ export interface ReplayOptions {
   /** Compare the replayed timeline (and the delayed events) with the recording. */
   readonly verify?: boolean;
   readonly slackMs?: number;
+  /** Sees every inspection event of the replayed machine (e.g. a sanitised WebSocket inspector). */
+  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 }
 
 export interface ReplayResult {
@@ -49,16 +51,34 @@ export interface ReplayResult {
   readonly divergence?: Divergence | null;
 }
 
+/** A replay in progress: one recorded line per `step()`, so a caller can pace it (`--inspect`). */
+export interface ReplayRun {
+  /** Recorded lines (events) still to replay. */
+  readonly remaining: number;
+  /** Replays the next recorded line; false when none is left (or the machine failed). */
+  step(): boolean;
+  /** Stops the machine and returns the result (call once, after the last step). */
+  finish(): ReplayResult;
+}
+
 export function replayRecording(lines: string[] | string, options: ReplayOptions = {}): ReplayResult {
+  const run = startReplay(lines, options);
+  while (run.step()) { /* every recorded line */ }
+  return run.finish();
+}
+
+export function startReplay(lines: string[] | string, options: ReplayOptions = {}): ReplayRun {
   const recording = parseRecording(lines);
   const { header } = recording;
   const slack = options.slackMs ?? 0;
   const clock = new ReplayClock(header.input.now);
   const timeline: TimelineEntry[] = [];
   const tracker = new TimelineTracker(sanitizeString); // as the recorder does (idempotent)
+  const observer = typeof options.inspect === 'function' ? { next: options.inspect } : options.inspect;
   let fired: string[] = [];
   let delayedFired = 0;
   let eventsSent = 0;
+  let next = 0;
   const eventDivergences: Divergence[] = [];
   let failure: unknown = null;
 
@@ -66,6 +86,7 @@ export function replayRecording(lines: string[] | string, options: ReplayOptions
     clock,
     input: header.input,
     inspect: (ev) => {
+      observer?.next?.(ev);
       if (ev.actorRef.sessionId !== ev.rootId) return;
       if (ev.type === '@xstate.event' && isDelayedEvent(ev.event.type)) {
         fired.push(ev.event.type);
@@ -86,13 +107,12 @@ export function replayRecording(lines: string[] | string, options: ReplayOptions
     fired = [];
   };
 
-  for (const line of recording.events) {
-    if (failure !== null) break;
+  const replayLine = (line: EventLine): void => {
     if (isDelayedEvent(line.event.type)) {
       clock.fireUntil(line.at, true, 1); // one recorded delayed event: one timer
       clock.moveTo(line.at);
       expectDelayed(line, [line.event.type]);
-      continue;
+      return;
     }
     clock.fireUntil(line.at - slack, false);
     expectDelayed(line, []);
@@ -100,18 +120,30 @@ export function replayRecording(lines: string[] | string, options: ReplayOptions
     const event = line.event as unknown as LinkEvent;
     if (event.type.startsWith('xstate.error.actor.') && !actor.getSnapshot().can(event)) {
       eventDivergences.push({ seq: line.seq, kind: 'event', expected: event.type, actual: `not accepted in ${JSON.stringify(actor.getSnapshot().value)}` });
-      continue;
+      return;
     }
     actor.send(event);
     eventsSent += 1;
-  }
-  actor.stop();
-  if (failure !== null) eventDivergences.push({ seq: recording.lastSeq, kind: 'event', expected: 'a running machine', actual: String(failure) });
+  };
 
-  const last = recording.events[recording.events.length - 1];
   return {
-    header, timeline, eventsSent, delayedFired,
-    spanMs: (last?.at ?? header.input.now) - header.input.now,
-    ...(options.verify ? { divergence: firstDivergence(recording, timeline, eventDivergences) } : {}),
+    get remaining() { return failure === null ? recording.events.length - next : 0; },
+    step() {
+      const line = recording.events[next];
+      if (failure !== null || line === undefined) return false;
+      next += 1;
+      replayLine(line);
+      return failure === null && next < recording.events.length;
+    },
+    finish() {
+      actor.stop();
+      if (failure !== null) eventDivergences.push({ seq: recording.lastSeq, kind: 'event', expected: 'a running machine', actual: String(failure) });
+      const last = recording.events[recording.events.length - 1];
+      return {
+        header, timeline, eventsSent, delayedFired,
+        spanMs: (last?.at ?? header.input.now) - header.input.now,
+        ...(options.verify ? { divergence: firstDivergence(recording, timeline, eventDivergences) } : {}),
+      };
+    },
   };
 }

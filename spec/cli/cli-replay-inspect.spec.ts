@@ -1,0 +1,86 @@
+/**
+ * `aclk replay FILE --inspect`: @statelyai/inspect's inspector server plus the sanitised WebSocket
+ * inspector, fed by a paced replay. A WebSocket client stands in for the browser's bridge page and
+ * receives what a person would see: the machine's definition and every replayed state, in order.
+ */
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, beforeAll, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { aclk, AclkProcess, ensureBuilt, ROOT } from './support.js';
+
+const SCENARIO = join(ROOT, 'simulations', 'scenarios', 'ban.jsonl');
+const children: AclkProcess[] = [];
+const sockets: (Server | WebSocket)[] = [];
+
+beforeAll(async () => ensureBuilt());
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.close();
+  await Promise.all(children.splice(0).map((c) => c.stop('SIGKILL')));
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A viewer on the inspector server (retrying until it listens), collecting every relayed message. */
+async function viewer(port: number, messages: Record<string, unknown>[]): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    const ws = new WebSocket(`ws://localhost:${port}`);
+    const opened = await new Promise<boolean>((resolve) => {
+      ws.once('open', () => resolve(true));
+      ws.once('error', () => resolve(false));
+    });
+    if (opened) {
+      sockets.push(ws);
+      ws.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString('utf8')) as Record<string, unknown>));
+      return;
+    }
+    if (attempt > 100) throw new Error(`no inspector server on port ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const statePath = (v: unknown): string => (typeof v === 'string' ? v
+  : typeof v === 'object' && v !== null ? Object.entries(v).map(([k, c]) => `${k}.${statePath(c)}`)[0] ?? '' : '');
+
+it('serves the inspector and replays the recording into it, paced, until Ctrl-C', async () => {
+  const expected = (JSON.parse((await aclk(['replay', SCENARIO, '--json'])).stdout) as { timeline: { state: string }[] })
+    .timeline.map((t) => t.state);
+  expect(expected).toContain('backoff.banned');
+  const port = await freePort();
+  const child = new AclkProcess(['replay', SCENARIO, '--inspect', String(port), '--pace', '20']);
+  children.push(child);
+  const messages: Record<string, unknown>[] = [];
+  await viewer(port, messages);
+  await child.line((l) => l.includes('verify') || l.includes('states,'), 30_000);
+  const deadline = Date.now() + 10_000;
+  while (!child.stderr.includes('the inspector stays open') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  expect(child.stderr).toContain(`inspector: http://localhost:${port}`);
+  expect(child.stderr).toContain('the inspector stays open');
+
+  const definition = messages.find((m) => m.type === '@xstate.actor' && typeof m.definition === 'string');
+  expect(String(definition?.definition)).toContain('"id":"link"');
+  const seen = messages.filter((m) => m.type === '@xstate.snapshot' && m.sessionId === m.rootId)
+    .map((m) => statePath((m.snapshot as { value?: unknown } | undefined)?.value));
+  const distinct = seen.filter((s, i) => i === 0 || s !== seen[i - 1]);
+  expect(distinct).toEqual(expected); // every replayed state, in order, nothing else
+  expect(JSON.stringify(messages)).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY|:\/\/[^/\s"]+:[^@/\s"]+@/);
+
+  expect(child.child.exitCode).toBeNull(); // still serving
+  expect(await child.stop('SIGINT')).toBe(0);
+});
+
+it('a port in use is one coded line', async () => {
+  const busy = createServer();
+  sockets.push(busy);
+  await new Promise<void>((resolve) => busy.listen(0, resolve));
+  const { port } = busy.address() as { port: number };
+  const result = await aclk(['replay', SCENARIO, '--inspect', String(port)]);
+  expect(result.code).toBe(1);
+  expect(result.stderr.trim()).toMatch(/^INSPECT_PORT_IN_USE: /);
+});
