@@ -83,6 +83,8 @@ export function whenOnline(link: LinkHandle, timeoutMs = 30_000): Promise<void> 
 
 export interface Session {
   readonly endpoint: string;
+  /** 5 when env offers MQTTv5 (mosquitto), else 4 (aedes speaks MQTT 3.1.1). */
+  readonly protocolVersion: 4 | 5;
   readonly credentials: MqttCredentials;
 }
 
@@ -97,7 +99,7 @@ export async function adapterCredentials(cloud: CloudInfo, node: BenchNode): Pro
     const credentials = await api.password({ authEndpoint: env.authEndpoint, claimId: node.claimId, agentVersion: AGENT_VERSION, response, signal });
     const offer = env.transports.find((t) => t.type === 'MQTTv5') ?? env.transports[0];
     if (!offer) throw new Error('no transport offered');
-    return { endpoint: offer.endpoint, credentials };
+    return { endpoint: offer.endpoint, protocolVersion: offer.type === 'MQTTv5' ? 5 : 4, credentials };
   } finally {
     api.closeIdle();
   }
@@ -145,7 +147,7 @@ export async function handWrittenCredentials(cloud: CloudInfo, node: BenchNode, 
     for (const t of answer.topics) topics[t.name] ??= t.topic.replaceAll('#{claim_id}', node.claimId);
     const offer = envJson.transports.find((t) => t.type === 'MQTTv5') ?? envJson.transports[0];
     if (!offer) throw new Error('no transport offered');
-    return { endpoint: offer.endpoint, credentials: { clientId: answer.clientID, username: answer.username, password: answer.password, topics } };
+    return { endpoint: offer.endpoint, protocolVersion: offer.type === 'MQTTv5' ? 5 : 4, credentials: { clientId: answer.clientID, username: answer.username, password: answer.password, topics } };
   } finally {
     agent.destroy();
   }
@@ -162,14 +164,14 @@ export interface BareClient {
 }
 
 /**
- * A bare mqtt.js MQTT 5 client over WSS (TLS verified); subscribes to inbox-cmd like the link.
+ * A bare mqtt.js client over WSS (MQTT 5, or 3.1.1 when that is what env offers) (TLS verified); subscribes to inbox-cmd like the link.
  * `ca`: the cloud's CA alone (default), or `bundle`: the system roots plus the cloud's CA, as the link's
  * adapters build it (agentTlsOptions).
  */
 export async function bareConnect(cloud: CloudInfo, session: Session, subscribe = true, ca: 'ca' | 'bundle' = 'ca'): Promise<BareClient> {
   const { credentials } = session;
   const client = mqtt.connect(session.endpoint, {
-    protocolVersion: 5, clean: true, keepalive: 60, reconnectPeriod: 0,
+    protocolVersion: session.protocolVersion, clean: true, keepalive: 60, reconnectPeriod: 0,
     clientId: credentials.clientId, username: credentials.username, password: credentials.password,
     ca: ca === 'ca' ? cloud.caPem : [...rootCertificates, cloud.caPem].join('\n'), rejectUnauthorized: true,
     wsOptions: { perMessageDeflate: false },

@@ -12,7 +12,8 @@
  * bare clients trusting the same CA bundle as the link (system roots + the cloud's CA).
  *
  * Environment: BASELINE_MESSAGES (20000), BASELINE_ROUNDS (3), BASELINE_CONNECT_RUNS (10),
- * BASELINE_MEMORY_N (100; 0 skips). Writes bench/results/baseline.json and prints a markdown table.
+ * BASELINE_MEMORY_N (1000; 0 skips), BASELINE_BROKERS (mosquitto,aedes), BASELINE_MEMORY_BROKERS (mosquitto).
+ * Writes bench/results/baseline.json and prints a markdown table.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,14 +21,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startDevCloud, type DevCloud } from '../simulations/cloud/index.js';
 import { memoryChild, type MemoryChildInput, type MemoryChildResult } from './baseline-memory.js';
-import {
-  adapterCredentials, bareConnect, handWrittenCredentials, makeNode, readPrivateKey, startLink, tempRoot, topicOf, whenOnline,
-  type BenchNode, type CloudInfo,
-} from './baseline-support.js';
+import { bareConnectMs, bareThroughput, linkConnectMs, linkThroughput } from './baseline-measure.js';
+import { makeNode, tempRoot, type BenchNode, type CloudInfo } from './baseline-support.js';
 
 const int = (name: string, fallback: number): number => {
   const v = process.env[name];
@@ -43,80 +41,6 @@ const median = (xs: readonly number[]): number => {
 const log = (message: string): void => {
   process.stderr.write(`[baseline ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 };
-
-// ------------------------------------------------------------------ throughput
-
-async function linkThroughput(cloud: CloudInfo, node: BenchNode, messages: number, payload: Uint8Array): Promise<number> {
-  const link = startLink(cloud, node, { maxMessages: Math.max(25_000, messages + 100), maxBytes: 64 * 1024 * 1024 });
-  try {
-    const online = whenOnline(link);
-    await link.start();
-    await online;
-    const t0 = performance.now();
-    const all: Promise<void>[] = [];
-    for (let i = 0; i < messages; i += 1) all.push(link.publish('chart', payload));
-    await Promise.all(all);
-    return messages / ((performance.now() - t0) / 1000);
-  } finally {
-    await link.stop();
-  }
-}
-
-/**
- * Bare mqtt.js. `windowed: false`: every publish handed to mqtt.js at once (mqtt.js 5 does not enforce
- * the server's Receive Maximum). `windowed: true`: at most the server's Receive Maximum in flight, as
- * MQTT 5 requires and as the link does.
- */
-async function bareThroughput(cloud: CloudInfo, node: BenchNode, messages: number, payload: Uint8Array, windowed = false): Promise<number> {
-  const session = await adapterCredentials(cloud, node);
-  const { client, receiveMaximum } = await bareConnect(cloud, session);
-  try {
-    const topic = topicOf(session, 'chart');
-    const buffer = Buffer.from(payload);
-    const t0 = performance.now();
-    if (!windowed) {
-      const all: Promise<unknown>[] = [];
-      for (let i = 0; i < messages; i += 1) all.push(client.publishAsync(topic, buffer, { qos: 1 }));
-      await Promise.all(all);
-    } else {
-      let next = 0;
-      const lane = async (): Promise<void> => {
-        while (next < messages) {
-          next += 1;
-          await client.publishAsync(topic, buffer, { qos: 1 });
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(receiveMaximum, messages) }, lane));
-    }
-    return messages / ((performance.now() - t0) / 1000);
-  } finally {
-    await client.endAsync();
-  }
-}
-
-// ------------------------------------------------------------------ connect
-
-async function linkConnectMs(cloud: CloudInfo, node: BenchNode): Promise<number> {
-  const link = startLink(cloud, node);
-  try {
-    const online = whenOnline(link);
-    const t0 = performance.now();
-    await link.start();
-    await online;
-    return performance.now() - t0;
-  } finally {
-    await link.stop();
-  }
-}
-
-async function bareConnectMs(cloud: CloudInfo, node: BenchNode): Promise<number> {
-  const t0 = performance.now();
-  const session = await handWrittenCredentials(cloud, node, await readPrivateKey(node));
-  const { client } = await bareConnect(cloud, session);
-  const ms = performance.now() - t0;
-  await client.endAsync();
-  return ms;
-}
 
 // ------------------------------------------------------------------ memory (child processes)
 
@@ -146,42 +70,44 @@ interface Row {
   readonly met: boolean;
 }
 
-async function main(): Promise<void> {
-  const cpuList = cpus();
-  const machine = {
-    cpus: cpuList.length, cpuModel: cpuList[0]?.model ?? 'unknown', memoryBytes: totalmem(),
-    memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}`,
-  };
-  const messages = int('BASELINE_MESSAGES', 20_000);
-  const rounds = int('BASELINE_ROUNDS', 3);
-  const connectRuns = int('BASELINE_CONNECT_RUNS', 10);
-  const memoryN = int('BASELINE_MEMORY_N', 100);
+interface Settings {
+  readonly messages: number;
+  readonly rounds: number;
+  readonly connectRuns: number;
+  readonly memoryN: number;
+}
 
-  const root = await tempRoot();
+/**
+ * Every measurement against one broker. `windowed`: also the diagnostic baseline held to the server's
+ * Receive Maximum (MQTT 5 only); `memory`: also the memory benchmark.
+ */
+async function benchBroker(broker: 'mosquitto' | 'aedes', settings: Settings, root: string, memory: boolean): Promise<{ rows: Row[]; details: Record<string, unknown> }> {
+  const { messages, rounds, connectRuns, memoryN } = settings;
+  const windowed = broker === 'mosquitto';
   let cloud: DevCloud | undefined;
   const rows: Row[] = [];
   const details: Record<string, unknown> = {};
   try {
-    cloud = await startDevCloud({ stateDir: join(root, 'cloud'), broker: 'mosquitto' });
+    cloud = await startDevCloud({ stateDir: join(root, `cloud-${broker}`), broker });
     const info: CloudInfo = { url: cloud.url, caPath: cloud.caPath, caPem: cloud.caPem };
     const withToken = { ...info, token: cloud.token };
-    log(`dev cloud at ${cloud.url} (broker ${cloud.broker?.kind ?? 'none'})`);
-    const node = await makeNode(withToken, root, 0);
+    log(`[${broker}] ` + `dev cloud at ${cloud.url} (broker ${cloud.broker?.kind ?? 'none'})`);
+    const node = await makeNode(withToken, root, broker === 'mosquitto' ? 0 : 100_000);
     const payload = new Uint8Array(randomBytes(1024));
 
     // 1. throughput
-    log('throughput: warm-up');
+    log(`[${broker}] ` + 'throughput: warm-up');
     await linkThroughput(info, node, 1_000, payload);
     await bareThroughput(info, node, 1_000, payload);
     const linkRates: number[] = [];
     const bareRates: number[] = [];
     const windowedRates: number[] = [];
     for (let r = 0; r < rounds; r += 1) {
-      const order = r % 2 === 0 ? (['link', 'bare', 'windowed'] as const) : (['windowed', 'bare', 'link'] as const);
+      const order = (r % 2 === 0 ? (['link', 'bare', 'windowed'] as const) : (['windowed', 'bare', 'link'] as const)).filter((k) => k !== 'windowed' || windowed);
       for (const kind of order) {
         const rate = kind === 'link' ? await linkThroughput(info, node, messages, payload) : await bareThroughput(info, node, messages, payload, kind === 'windowed');
         ({ link: linkRates, bare: bareRates, windowed: windowedRates })[kind].push(rate);
-        log(`throughput round ${r + 1} ${kind}: ${Math.round(rate)} msg/s`);
+        log(`[${broker}] ` + `throughput round ${r + 1} ${kind}: ${Math.round(rate)} msg/s`);
       }
     }
     const linkRate = median(linkRates);
@@ -196,14 +122,14 @@ async function main(): Promise<void> {
       link: `${Math.round(linkRate).toLocaleString('en-US')} msg/s`, baseline: `${Math.round(bareRate).toLocaleString('en-US')} msg/s (mqtt.js)`,
       ratio: linkRate / bareRate, target: '>= 0.95', met: linkRate / bareRate >= 0.95,
     });
-    rows.push({
+    if (windowed) rows.push({
       benchmark: 'throughput, same, baseline within the server\'s Receive Maximum (diagnostic)',
       link: `${Math.round(linkRate).toLocaleString('en-US')} msg/s`, baseline: `${Math.round(windowedRate).toLocaleString('en-US')} msg/s (mqtt.js, <= Receive Maximum in flight)`,
       ratio: linkRate / windowedRate, target: '>= 0.95', met: linkRate / windowedRate >= 0.95,
     });
 
     // 2. connect
-    log('connect: warm-up');
+    log(`[${broker}] ` + 'connect: warm-up');
     await linkConnectMs(info, node);
     await bareConnectMs(info, node);
     const linkMs: number[] = [];
@@ -219,7 +145,7 @@ async function main(): Promise<void> {
     }
     const linkConnect = median(linkMs);
     const bareConnect = median(bareMs);
-    log(`connect: link ${linkConnect.toFixed(1)} ms, bare ${bareConnect.toFixed(1)} ms`);
+    log(`[${broker}] ` + `connect: link ${linkConnect.toFixed(1)} ms, bare ${bareConnect.toFixed(1)} ms`);
     details.connect = { runs: connectRuns, linkMs, bareMs, linkMedianMs: linkConnect, bareMedianMs: bareConnect, ratio: linkConnect / bareConnect };
     rows.push({
       benchmark: `connect, start() to online (median of ${connectRuns})`,
@@ -228,18 +154,18 @@ async function main(): Promise<void> {
     });
 
     // 3. memory
-    if (memoryN > 0) {
-      log(`memory: claiming ${memoryN} nodes`);
+    if (memoryN > 0 && memory) {
+      log(`[${broker}] ` + `memory: claiming ${memoryN} nodes`);
       const nodes: BenchNode[] = [];
       for (let i = 0; i < memoryN; i += 10) {
-        nodes.push(...(await Promise.all(Array.from({ length: Math.min(10, memoryN - i) }, (_, j) => makeNode(withToken, root, 1 + i + j)))));
+        nodes.push(...(await Promise.all(Array.from({ length: Math.min(10, memoryN - i) }, (_, j) => makeNode(withToken, root, (broker === 'mosquitto' ? 1 : 100_001) + i + j)))));
       }
       const bare = await runMemoryChild({ kind: 'bare', cloud: info, nodes }, root);
-      log(`memory bare: ${Math.round(bare.heapBytes)} heap B/conn, ${Math.round(bare.rssBytes)} RSS B/conn (setup ${bare.setupSeconds.toFixed(1)} s)`);
+      log(`[${broker}] ` + `memory bare: ${Math.round(bare.heapBytes)} heap B/conn, ${Math.round(bare.rssBytes)} RSS B/conn (setup ${bare.setupSeconds.toFixed(1)} s)`);
       const linked = await runMemoryChild({ kind: 'link', cloud: info, nodes }, root);
-      log(`memory link: ${Math.round(linked.heapBytes)} heap B/conn, ${Math.round(linked.rssBytes)} RSS B/conn (setup ${linked.setupSeconds.toFixed(1)} s)`);
+      log(`[${broker}] ` + `memory link: ${Math.round(linked.heapBytes)} heap B/conn, ${Math.round(linked.rssBytes)} RSS B/conn (setup ${linked.setupSeconds.toFixed(1)} s)`);
       const bundle = await runMemoryChild({ kind: 'bare-bundle', cloud: info, nodes }, root);
-      log(`memory bare with the link's CA bundle: ${Math.round(bundle.heapBytes)} heap B/conn, ${Math.round(bundle.rssBytes)} RSS B/conn (setup ${bundle.setupSeconds.toFixed(1)} s)`);
+      log(`[${broker}] ` + `memory bare with the link's CA bundle: ${Math.round(bundle.heapBytes)} heap B/conn, ${Math.round(bundle.rssBytes)} RSS B/conn (setup ${bundle.setupSeconds.toFixed(1)} s)`);
       details.memory = {
         n: memoryN, link: linked, bare, bareWithBundle: bundle, heapRatio: linked.heapBytes / bare.heapBytes, rssRatio: linked.rssBytes / bare.rssBytes,
         heapRatioBundle: linked.heapBytes / bundle.heapBytes, rssRatioBundle: linked.rssBytes / bundle.rssBytes,
@@ -262,12 +188,40 @@ async function main(): Promise<void> {
     }
   } finally {
     await cloud?.close();
+  }
+  return { rows: rows.map((r) => ({ ...r, benchmark: `${broker}: ${r.benchmark}` })), details };
+}
+
+async function main(): Promise<void> {
+  const cpuList = cpus();
+  const machine = {
+    cpus: cpuList.length, cpuModel: cpuList[0]?.model ?? 'unknown', memoryBytes: totalmem(),
+    memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}`,
+  };
+  const settings: Settings = {
+    messages: int('BASELINE_MESSAGES', 20_000), rounds: int('BASELINE_ROUNDS', 3),
+    connectRuns: int('BASELINE_CONNECT_RUNS', 10), memoryN: int('BASELINE_MEMORY_N', 1_000),
+  };
+  const brokers = (process.env.BASELINE_BROKERS ?? 'mosquitto,aedes').split(',').map((b) => b.trim())
+    .filter((b): b is 'mosquitto' | 'aedes' => b === 'mosquitto' || b === 'aedes');
+  const memoryBrokers = (process.env.BASELINE_MEMORY_BROKERS ?? 'mosquitto').split(',').map((b) => b.trim());
+  const root = await tempRoot();
+  const rows: Row[] = [];
+  const details: Record<string, unknown> = {};
+  try {
+    for (const broker of brokers) {
+      const run = await benchBroker(broker, settings, root, memoryBrokers.includes(broker));
+      rows.push(...run.rows);
+      details[broker] = run.details;
+    }
+  } finally {
     await rm(root, { recursive: true, force: true });
   }
 
   mkdirSync('bench/results', { recursive: true });
   const file = 'bench/results/baseline.json';
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, broker: 'mosquitto (MQTT 5, WSS, TLS), loopback', rows, details }, null, 2)}\n`);
+  const brokerText = 'loopback; mosquitto: MQTT 5 over WSS with TLS (separate process); aedes: MQTT 3.1.1 over WSS with TLS (in the benchmark process)';
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, settings, brokers: brokerText, rows, details }, null, 2)}\n`);
   console.log(`machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node.js ${machine.node}`);
   console.log('| benchmark | link | baseline | ratio | target |');
   console.log('|---|---|---|---|---|');

@@ -55,6 +55,7 @@ export function clientOptions(input: ClientOptionsInput): IClientOptions {
         perMessageDeflate: false,
         rejectUnauthorized: tls.rejectUnauthorized,
         ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+        ...(tls.secureContext !== undefined ? { secureContext: tls.secureContext } : {}),
       });
       input.onWebSocket(ws);
       return ws;

@@ -44,7 +44,7 @@ export function createMqttTransport(options: MqttTransportOptions): Transport {
     connect(params: TransportParams) {
       const agent = options.agentFactory
         ? options.agentFactory(tls)
-        : createTunnelAgent(options.proxy ?? { kind: 'direct' }, { rejectUnauthorized: tls.rejectUnauthorized, ...(tls.ca !== undefined ? { ca: tls.ca } : {}) });
+        : createTunnelAgent(options.proxy ?? { kind: 'direct' }, tls);
       return new MqttSession(params, {
         clock: options.clock,
         logger: options.logger,

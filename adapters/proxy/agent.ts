@@ -27,6 +27,7 @@ export function createTunnelAgent(proxy: ResolvedProxy, tls: TunnelTls, options:
   const target: TargetTlsOptions = {
     rejectUnauthorized: tls.rejectUnauthorized,
     ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+    ...(tls.secureContext !== undefined ? { secureContext: tls.secureContext } : {}),
     ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
   };
   const timeoutMs = options.timeoutMs ?? TUNNEL_TIMEOUT_MS;

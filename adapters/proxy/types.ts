@@ -1,3 +1,4 @@
+import type { SecureContext } from 'node:tls';
 import type { LinkError } from '../../effects/errors.js';
 
 /** Where a connection goes: straight to the target, or through one proxy (PROTOCOL.md section 5). */
@@ -32,5 +33,7 @@ export const DEFAULT_PORTS: Readonly<Record<ProxyKind, number>> = { http: 8080, 
 export interface TargetTlsOptions {
   readonly rejectUnauthorized: boolean;
   readonly ca?: string | Buffer;
+  /** A prepared context for `ca` (see AgentTlsOptions); used instead of building one per connection. */
+  readonly secureContext?: SecureContext;
   readonly servername?: string;
 }
