@@ -1,8 +1,13 @@
 /**
  * Lenient parsing of the cloud's JSON error body (PROTOCOL.md section 3): keep whichever known fields
- * have the right type, ignore everything else. Never throws.
+ * have the right type, ignore everything else. Never throws. `errorRetryDelaySeconds` is capped at
+ * MAX_WAIT_SECONDS (~24.8 days), the longest wait a Node.js timer holds: a longer one fires after 1 ms,
+ * and a far longer one put the next attempt outside Date's range (RangeError in the link's state).
  */
 import type { CloudErrorBody } from '../../machines/failure.js';
+
+/** 2^31-1 ms, in whole seconds. */
+export const MAX_WAIT_SECONDS = Math.floor(2_147_483_647 / 1000);
 
 export function parseCloudErrorBody(body: Buffer | string): CloudErrorBody | undefined {
   let value: unknown;
@@ -26,7 +31,7 @@ export function parseCloudErrorBody(body: Buffer | string): CloudErrorBody | und
   if (typeof v.errorMessage === 'string') out.errorMessage = v.errorMessage.slice(0, 500);
   if (typeof v.errorNonRetryable === 'boolean') out.errorNonRetryable = v.errorNonRetryable;
   const delay = v.errorRetryDelaySeconds;
-  if (typeof delay === 'number' && Number.isFinite(delay) && delay > 0) out.errorRetryDelaySeconds = Math.ceil(delay);
+  if (typeof delay === 'number' && Number.isFinite(delay) && delay > 0) out.errorRetryDelaySeconds = Math.min(Math.ceil(delay), MAX_WAIT_SECONDS);
   return Object.keys(out).length > 0 ? out : undefined;
 }
 

@@ -1,5 +1,9 @@
 /** zod schemas of the cloud's answers (PROTOCOL.md section 3). Unknown keys are ignored. */
 import { z } from 'zod';
+import { MAX_WAIT_SECONDS } from './cloud-error-body.js';
+
+/** Backoff seconds are capped at what a Node.js timer can wait (~24.8 days; see cloud-error-body.ts). */
+const seconds = (min: number) => z.number().int().min(min).transform((n) => Math.min(n, MAX_WAIT_SECONDS));
 
 const httpsUrl = z.string().refine((value) => {
   try {
@@ -15,8 +19,8 @@ export const envAnswerSchema = z.object({
   transports: z.array(z.object({ type: z.string(), endpoint: z.string() })).min(1),
   backoff: z.object({
     base: z.number().int().min(1).max(10),
-    minSeconds: z.number().int().min(0),
-    maxSeconds: z.number().int().min(500),
+    minSeconds: seconds(0),
+    maxSeconds: seconds(500),
   }).optional(),
   capabilities: z.array(z.string()),
 });

@@ -22,8 +22,8 @@ export interface NetdataConfValues {
 /** Pure: text in, values out. Throws ConfigError (CONFIG_SYNTAX / CONFIG_BAD_VALUE). Unknown keys and sections are ignored. */
 export function parseNetdataConf(text: string, file: string): NetdataConfValues {
   const doc = scanIni(text, file);
-  const minSeconds = readIni(doc, 'cloud', 'backoff min seconds', rules.int(0));
-  const maxSeconds = readIni(doc, 'cloud', 'backoff max seconds', rules.int(1));
+  const minSeconds = readIni(doc, 'cloud', 'backoff min seconds', rules.seconds(0));
+  const maxSeconds = readIni(doc, 'cloud', 'backoff max seconds', rules.seconds(1));
   if (minSeconds !== undefined && maxSeconds !== undefined && maxSeconds < minSeconds) {
     const line = doc.get('cloud', 'backoff max seconds')?.line;
     throw new ConfigError('CONFIG_BAD_VALUE', { file, line, section: 'cloud', key: 'backoff max seconds' },
@@ -40,7 +40,7 @@ export function parseNetdataConf(text: string, file: string): NetdataConfValues 
       base: readIni(doc, 'cloud', 'backoff base', rules.int(1, 10)),
       minSeconds,
       maxSeconds,
-      banRetrySeconds: readIni(doc, 'cloud', 'ban retry seconds', rules.int(1)),
+      banRetrySeconds: readIni(doc, 'cloud', 'ban retry seconds', rules.seconds(1)),
     },
   };
 }

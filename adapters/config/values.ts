@@ -12,6 +12,9 @@ import { parseProxySetting } from '../proxy/parse.js';
 import { ConfigError, type ConfigErrorLocation } from './errors.js';
 import type { IniDocument } from './ini.js';
 
+/** 2^31-1 ms, in whole seconds. */
+export const MAX_WAIT_SECONDS = Math.floor(2_147_483_647 / 1000);
+
 export type Check<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 export interface ValueRule<T> {
@@ -46,6 +49,13 @@ export const rules = {
   rooms: fromZod(z.string().transform((list) => list.split(',').map((room) => room.trim()).filter((room) => room !== '')), 'a comma-separated list'),
   policy: fromZod(z.string().transform((name) => name.toLowerCase()).pipe(z.enum(BACKOFF_POLICIES)), `one of ${BACKOFF_POLICIES.join(', ')}`),
   int: (min: number, max?: number) => fromZod(int(min, max), max === undefined ? `a whole number >= ${min}` : `a whole number from ${min} to ${max}`),
+  /** A wait in seconds: at most what a Node.js timer can hold (2^31-1 ms, ~24.8 days); beyond it the link misbehaved. */
+  seconds: (min: number): ValueRule<number> => ({
+    check: (raw) => {
+      const result = rules.int(min).check(raw);
+      return !result.ok || result.value <= MAX_WAIT_SECONDS ? result : { ok: false, reason: `expected at most ${MAX_WAIT_SECONDS} seconds (~24.8 days), got "${raw}"` };
+    },
+  }),
   /** none, env, or a proxy URL; checked now so a typo is a configuration error naming the line. */
   proxy: {
     acceptsEmpty: true,

@@ -13,6 +13,8 @@
  * - reply bigger than the session accepts (`MESSAGE_TOO_BIG`): error reply http-code 413, error-code 4
  *   "reply too big", without body.
  * - CancelPendingRequest: aborts the matching request; no reply (the cloud has already given up on it).
+ * - a timeout beyond what a Node.js timer can wait (2^31-1 ms, ~24.8 days) is capped to it: Node runs a
+ *   longer timer at once, which turned such a cmd into an immediate 504.
  * - close(): aborts everything, publishes nothing more.
  */
 import { LinkError } from '../../effects/errors.js';
@@ -59,6 +61,8 @@ export interface CmdRelay {
 }
 
 export const DEFAULT_CMD_TIMEOUT_MS = 60_000;
+/** The longest delay a Node.js timer honours (a longer one fires after 1 ms). */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 interface Running {
   readonly request: CmdRequest;
@@ -155,7 +159,8 @@ export function createCmdRelay(options: CmdRelayOptions): CmdRelay {
       }
       const entry: Running = { request, controller: new AbortController(), rxMs: clock.now(), timer: undefined };
       running.set(request.msgId, entry);
-      entry.timer = clock.setTimeout(() => onTimeout(entry), request.timeoutMs ?? options.defaultTimeoutMs ?? DEFAULT_CMD_TIMEOUT_MS);
+      const timeoutMs = request.timeoutMs ?? options.defaultTimeoutMs ?? DEFAULT_CMD_TIMEOUT_MS;
+      entry.timer = clock.setTimeout(() => onTimeout(entry), Math.min(timeoutMs, MAX_TIMER_MS));
       const input: CmdHandlerRequest = {
         msgId: request.msgId, method: request.method, path: request.path, headers: request.headers, body: request.body,
         signal: entry.controller.signal,
