@@ -1,20 +1,49 @@
 /**
- * `npm run bench`: runs the benchmarks, writes JSON to bench/results/ and prints a table.
+ * `npm run bench`: runs every benchmark, writes JSON to bench/results/ and prints a table:
+ * simulation speed, replay speed, the reconnect storm (in this process), then the side-by-side
+ * comparison with bare mqtt.js (bench/baseline.ts, in a child process; mosquitto and aedes).
+ * BENCH_BASELINE=0 skips the comparison (it takes several minutes).
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { findMosquitto } from '../simulations/cloud/broker/mosquitto-files.js';
+import { replaySpeed } from './replay-speed.js';
 import { simSpeed } from './sim-speed.js';
 
+const n = (x: number): string => Math.round(x).toLocaleString('en-US');
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
-const results = [await simSpeed(20, 100, [1, 10]), await simSpeed(20, 100, [30, 90])];
+const sims = [await simSpeed(20, 100, [1, 10]), await simSpeed(20, 100, [30, 90])];
+const replay = await replaySpeed(24, 5);
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/${new Date().toISOString().slice(0, 10)}.json`;
-writeFileSync(file, `${JSON.stringify({ machine, results }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ machine, results: [...sims, replay] }, null, 2)}\n`);
 console.log(`machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node.js ${machine.node}`);
 console.log('| benchmark | result | target |');
 console.log('|---|---|---|');
-for (const r of results) {
-  console.log(`| simulation speed, drops every ${r.flapMinutes[0]}-${r.flapMinutes[1]} min | ${Math.round(r.linkHoursPerSecond).toLocaleString('en-US')} simulated link-hours per second (${r.links} links x ${r.simulatedHoursPerLink} h, ${r.flaps} flaps, ${r.wallSeconds.toFixed(2)} s) | >= 1,000 |`);
+for (const r of sims) {
+  console.log(`| simulation speed, drops every ${r.flapMinutes[0]}-${r.flapMinutes[1]} min | ${n(r.linkHoursPerSecond)} simulated link-hours per second (${r.links} links x ${r.simulatedHoursPerLink} h, ${r.flaps} flaps, ${r.wallSeconds.toFixed(2)} s) | >= 1,000 |`);
 }
+console.log(`| replay speed, ${replay.simulatedHours} h of flapping (${n(replay.lines)} lines) with --verify | ${n(replay.eventsPerSecond)} recorded events per second (${n(replay.hoursPerSecond)} simulated hours per second; ${replay.medianMs.toFixed(0)} ms per replay) | report |`);
 for (const row of (await import('./storm.js')).benchRows(file)) console.log(row);
 console.log(`written: ${file}`);
+
+if (process.env.BENCH_BASELINE !== '0') {
+  const env = { ...process.env };
+  try {
+    await findMosquitto();
+  } catch (error) {
+    console.error(`\n*** mosquitto is missing (${error instanceof Error ? error.message : String(error)}): apt-get install -y mosquitto.`
+      + ' The comparison with bare mqtt.js runs against aedes only. ***\n');
+    env.BASELINE_BROKERS = 'aedes';
+    env.BASELINE_MEMORY_BROKERS = 'aedes';
+  }
+  console.log('\nagainst bare mqtt.js (bench/baseline.ts):');
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./baseline.js', import.meta.url))], { stdio: 'inherit', env });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) {
+    console.error(`baseline benchmark failed (exit ${String(code)})`);
+    process.exitCode = 1;
+  }
+}
