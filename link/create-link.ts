@@ -21,7 +21,7 @@ import { wireCmdRelay, type CmdWiring } from './cmd-wiring.js';
 import { isConfigSource, type LinkOptions } from './options.js';
 import { composeInspect, createRecorder } from './record.js';
 import { displayProxy, toSettings } from './settings.js';
-import { deriveState, statePath, type LinkState } from './state.js';
+import { deriveState, statePath, topState, type LinkState } from './state.js';
 import { silentLogger, systemClock, systemRandom } from './system.js';
 
 export const LINK_VERSION = '0.1.0';
@@ -114,17 +114,18 @@ export function createLink(options: LinkOptions): LinkHandle {
   let lastPath = '';
   const observe = (snapshot: { value: unknown; context: LinkContext }) => {
     const path = statePath(snapshot.value);
-    const changed = path !== lastPath;
-    if (!changed && listeners.size === 0) return;
-    const state = deriveState(snapshot.value, snapshot.context, counters(), { version: LINK_VERSION, proxy });
-    if (changed) {
+    if (path !== lastPath) {
       lastPath = path;
-      logger.info(`link ${state.state}: ${state.reason}`, { state: state.state, code: state.reasonCode });
-      if ((state.top === 'disabled' || state.top === 'unclaimed') && outbox.size > 0) {
-        const code = state.top === 'disabled' ? 'LINK_DISABLED' : 'LINK_UNCLAIMED';
-        outbox.failAll(new LinkError(code, `the link is ${state.top}: ${state.reason}`, { at: clock.now() }));
+      const top = topState(snapshot.value);
+      const { text, code } = snapshot.context.reason;
+      logger.info(`link ${path}: ${text}`, { state: path, code });
+      if ((top === 'disabled' || top === 'unclaimed') && outbox.size > 0) {
+        const failCode = top === 'disabled' ? 'LINK_DISABLED' : 'LINK_UNCLAIMED';
+        outbox.failAll(new LinkError(failCode, `the link is ${top}: ${text}`, { at: clock.now() }));
       }
     }
+    if (listeners.size === 0) return;
+    const state = deriveState(snapshot.value, snapshot.context, counters(), { version: LINK_VERSION, proxy });
     for (const l of [...listeners]) l(state);
   };
 
@@ -181,7 +182,7 @@ export function createLink(options: LinkOptions): LinkHandle {
     claimed: (claimId) => send({ type: 'CLAIMED', at: clock.now(), claimId }),
     publish(topicName, payload) {
       if (stopped) return Promise.reject(new LinkError('LINK_STOPPED', 'the link is stopped', { at: clock.now() }));
-      const top = getState().top;
+      const top = actor ? topState(actor.getSnapshot().value) : 'disabled';
       if (top === 'disabled' || top === 'unclaimed') {
         const code = top === 'disabled' ? 'LINK_DISABLED' : 'LINK_UNCLAIMED';
         return Promise.reject(new LinkError(code, `the link is ${top}: nothing is sent`, { at: clock.now() }));

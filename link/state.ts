@@ -53,12 +53,19 @@ export interface DataPlaneCounters {
 export function statePath(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'object' && value !== null) {
-    const [key, child] = Object.entries(value as Record<string, unknown>)[0] ?? [];
-    if (key === undefined) return '';
-    const rest = statePath(child);
-    return rest ? `${key}.${rest}` : key;
+    for (const key in value) {
+      const rest = statePath((value as Record<string, unknown>)[key]);
+      return rest ? `${key}.${rest}` : key;
+    }
   }
   return '';
+}
+
+/** `{ connecting: 'env' }` → `connecting`, without building the whole path. */
+export function topState(value: unknown): TopState {
+  if (typeof value === 'string') return value as TopState;
+  if (typeof value === 'object' && value !== null) for (const key in value) return key as TopState;
+  return '' as TopState;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
