@@ -3,79 +3,89 @@
  * `advance()` fires each due timer at its own due time, then lets every promise chain it started
  * settle before the next one, so effects observe the same order of events as in real time.
  */
-import { promiseHooks } from 'node:v8';
 import { SimulatedClock } from 'xstate';
 import type { Clock } from '../../effects/ports.js';
+import { quiesce, startCounting, stopCounting } from './quiesce.js';
 
 export const SIM_EPOCH = Date.UTC(2026, 0, 1);
 
 /** Let every pending promise chain run (no real timer or I/O is involved in the simulation). */
 export const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Promise reaction jobs run so far, counted while a clock is advancing. */
-let jobs = 0;
-const countJob = (): void => {
-  jobs += 1;
-};
-/** Clocks advancing right now; the hook is installed once for all of them. */
-let advancing = 0;
-let stopHook: ReturnType<typeof promiseHooks.onBefore> | null = null;
-const startCounting = (): void => {
-  advancing += 1;
-  if (advancing === 1) stopHook = promiseHooks.onBefore(countJob);
-};
-const stopCounting = (): void => {
-  advancing -= 1;
-  if (advancing === 0) {
-    stopHook?.();
-    stopHook = null;
-  }
-};
-
-/**
- * Like `settle`, without a turn of the event loop: resolves once the microtask queue is empty. It
- * queues a probe job and looks whether any other job ran before it; if none did, nothing was left
- * to run (the simulation starts no real I/O, timer or `nextTick`). Needs the job counter installed.
- */
-const quiesce = (): Promise<void> => new Promise((resolve) => {
-  const probe = (): void => {
-    const before = jobs;
-    void Promise.resolve().then(() => (jobs === before + 1 ? resolve() : probe()));
-  };
-  probe();
-});
+interface Timer {
+  readonly due: number;
+  readonly fn: (...args: unknown[]) => void;
+}
 
 export class SimClock extends SimulatedClock implements Clock {
-  private readonly due = new Map<number, number>();
+  /** Pending timers in creation order (ids grow), with their due time. */
+  private readonly timers = new Map<number, Timer>();
+  private time = 0;
+  private ids = 0;
+  private flushing = false;
 
   constructor(start = SIM_EPOCH) {
     super();
-    super.set(start);
+    this.time = start;
+  }
+
+  override now(): number {
+    return this.time;
   }
 
   override setTimeout(fn: (...args: unknown[]) => void, timeout: number): number {
     const ms = Math.max(0, Number.isFinite(timeout) ? Math.ceil(timeout) : 0); // whole ms: no float drift
-    const id = super.setTimeout(() => {
-      this.due.delete(id);
-      fn();
-    }, ms);
-    this.due.set(id, this.now() + ms);
+    const id = this.ids++;
+    this.timers.set(id, { due: this.time + ms, fn });
     return id;
   }
 
   override clearTimeout(id: unknown): void {
-    this.due.delete(id as number);
-    super.clearTimeout(id as number);
+    this.timers.delete(id as number);
+  }
+
+  override set(time: number): void {
+    if (this.time > time) throw new Error('Unable to travel back in time');
+    this.time = time;
+    this.fireDue();
+  }
+
+  override increment(ms: number): void {
+    this.set(this.time + ms);
+  }
+
+  /**
+   * Fire every due timer, earliest first and in creation order for equal due times, including those
+   * set while firing (what xstate's SimulatedClock does, without sorting every pending timer).
+   */
+  private fireDue(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (;;) {
+        let firstId = -1;
+        let first: Timer | undefined;
+        for (const [id, t] of this.timers) if (t.due <= this.time && (first === undefined || t.due < first.due)) {
+          first = t;
+          firstId = id;
+        }
+        if (first === undefined) break;
+        this.timers.delete(firstId);
+        first.fn.call(null);
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 
   /** Pending timers. */
   get pending(): number {
-    return this.due.size;
+    return this.timers.size;
   }
 
   nextDue(): number | undefined {
     let min: number | undefined;
-    for (const t of this.due.values()) if (min === undefined || t < min) min = t;
+    for (const t of this.timers.values()) if (min === undefined || t.due < min) min = t.due;
     return min;
   }
 
