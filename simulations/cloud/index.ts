@@ -1,4 +1,5 @@
 export { startDevCloud, systemClock } from './server.js';
+export { certificateRotation, type CertificateChoice, type CertificateRotation } from './cert-rotation.js';
 export type { DevCloud, DevCloudOptions, UpgradeHandler } from './types.js';
 export type { ClaimedNode } from './state-store.js';
 export type { FaultSpec, Fault, FaultEndpoint } from './faults.js';

@@ -20,6 +20,8 @@ export type ServerName = keyof typeof SERVERS;
 
 export interface RunningProxy {
   readonly port: number;
+  /** The server's (main) process id. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -95,19 +97,21 @@ async function launch(bin: string, args: string[], port: number, dir: string): P
     await stop();
     throw error;
   }
-  return { port, stop };
+  return { port, pid: child.pid ?? -1, stop };
 }
 
 export interface TinyproxyOptions {
   readonly basicAuth?: { readonly user: string; readonly password: string };
   /** Only CONNECT to these ports is allowed (tinyproxy's `ConnectPort`); default: any port. */
   readonly connectPorts?: readonly number[];
+  /** Listen on this port (e.g. to start it again where a link expects it); default: a free one. */
+  readonly port?: number;
 }
 
 export async function startTinyproxy(options: TinyproxyOptions = {}): Promise<RunningProxy> {
   const bin = requireServer('tinyproxy');
   const dir = await mkdtemp(join(tmpdir(), 'aclk-tinyproxy-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const lines = [
     'User nobody', 'Group nogroup', `Port ${port}`, 'Listen 127.0.0.1', 'Timeout 30', 'MaxClients 50',
     'Allow 127.0.0.1', 'LogLevel Connect', `PidFile "${join(dir, 'tinyproxy.pid')}"`,
@@ -124,12 +128,14 @@ export interface DanteOptions {
   readonly method?: 'none' | 'username';
   /** CONNECT requests to these ports are blocked by a `socks block` rule. */
   readonly blockPorts?: readonly number[];
+  /** Listen on this port (e.g. to start it again where a link expects it); default: a free one. */
+  readonly port?: number;
 }
 
 export async function startDante(options: DanteOptions = {}): Promise<RunningProxy> {
   const bin = requireServer('dante');
   const dir = await mkdtemp(join(tmpdir(), 'aclk-dante-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const lines = [
     'logoutput: stderr', `internal: 127.0.0.1 port = ${port}`, 'external: 127.0.0.1',
     `socksmethod: ${options.method ?? 'none'}`, 'clientmethod: none',

@@ -63,8 +63,19 @@ export async function connectMosquittoAdmin(options: { port: number; username: s
           resolve(r);
         });
       });
+      // The timer may reject while the publish is still in flight: handled here, re-thrown below.
+      answered.catch(() => undefined);
       const body = { commands: commands.map((c, i) => ({ ...c, correlationData: i === 0 ? key : `${key}.${i}` })) };
-      await client.publishAsync(CONTROL, JSON.stringify(body), { qos: 1 });
+      try {
+        await client.publishAsync(CONTROL, JSON.stringify(body), { qos: 1 });
+      } catch (error) {
+        // Not sent (e.g. mosquitto crashed and the client is closed): no answer will come; settle the
+        // wait now so its timer cannot reject later with nobody listening.
+        const settle = waiting.get(key);
+        waiting.delete(key);
+        settle?.([]);
+        throw error;
+      }
       const failed = (await answered).find((r) => r.error !== undefined && !tolerate.includes(r.error));
       if (failed !== undefined) throw new BrokerError('BROKER_COMMAND_FAILED', `dynamic-security ${failed.command ?? '?'}: ${failed.error ?? ''}`);
     },
