@@ -46,7 +46,7 @@ export function benchRows(file: string): string[] {
   const results = stormAt(10_000);
   const day = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   writeFileSync(file, `${JSON.stringify({ ...day, storm: results.map(({ attemptsPerSecond: _a, admittedPerSecond: _b, ...r }) => r) }, null, 2)}\n`);
-  return results.map((r) => `| reconnect storm, ${n(r.agents)} agents, C = ${r.capacityPerSecond}/s, ${r.policy} | ${r.recovered ? `all connected after ${(r.recoveryMs / 1000).toFixed(1)} s` : `not recovered within ${(r.recoveryMs / 1000).toFixed(1)} s`}, ${n(r.attempts)} attempts, peak ${n(r.peakAttemptsPerSecond)}/s (${r.wallSeconds.toFixed(1)} s wall) | - |`);
+  return results.map((r) => `| reconnect storm, ${n(r.agents)} agents, C = ${r.capacityPerSecond}/s, ${r.policy} | ${r.recovered ? `all connected after ${(r.recoveryMs / 1000).toFixed(1)} s` : `not recovered: stopped at the ${n(MAX_ATTEMPTS)}-attempt cap after ${(r.recoveryMs / 1000).toFixed(1)} s`}, ${n(r.attempts)} attempts, peak ${n(r.peakAttemptsPerSecond)}/s (${r.wallSeconds.toFixed(1)} s wall) | - |`);
 }
 
 function main(): void {
