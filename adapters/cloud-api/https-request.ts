@@ -110,9 +110,8 @@ export function sendHttpsRequest(options: HttpsRequestOptions): Promise<HttpsRes
 /** A socket handed over already connected (and, for TLS, with the handshake done). */
 function isConnected(socket: Socket): boolean {
   if (socket.connecting) return false;
-  if (socket instanceof TLSSocket) {
-    const protocol = socket.getProtocol();
-    return typeof protocol === 'string' && protocol !== 'unknown';
-  }
+  // getProtocol() already names the version while the handshake is still running (a fresh TLS socket
+  // over a proxy tunnel); a Finished message is only there once it is done.
+  if (socket instanceof TLSSocket) return socket.getFinished() !== undefined;
   return !socket.pending;
 }

@@ -1,10 +1,13 @@
 import { createServer, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Agent } from 'node:https';
 import { createCloudApi, mapTransportError } from '../../adapters/cloud-api/index.js';
+import { createTunnelAgent } from '../../adapters/proxy/index.js';
 import { fileChallengeDecryptor } from '../../adapters/identity/index.js';
 import { LinkError } from '../../effects/errors.js';
 import type { CloudApi } from '../../effects/ports.js';
 import type { DevCloud } from '../../simulations/cloud/index.js';
+import { startStallProxy } from '../soak/support/stall-proxy.js';
 import { cleanupTestResources, claimTestNode, startTestCloud } from '../support/dev-cloud.js';
 
 let cloud: DevCloud;
@@ -147,6 +150,21 @@ describe('cloud api: transport failures', () => {
     const refused = createCloudApi({ tls: { insecure: true } });
     expect((await rejection(refused.env({ cloudUrl: `https://127.0.0.1:${port}`, claimId, agentVersion: '1', signal }))).code).toBe('CONNECT_REFUSED');
     refused.closeIdle();
+  });
+
+  it('a proxy that opens the tunnel and then goes silent: CONNECT_TIMEOUT (the budget covers the TLS handshake inside it)', async () => {
+    const proxy = await startStallProxy('connect-stall');
+    try {
+      const tunnelled = createCloudApi({
+        tls: { insecure: false }, connectTimeoutMs: 300, requestTimeoutMs: 5000,
+        createAgent: (tls) => createTunnelAgent({ kind: 'http', host: '127.0.0.1', port: proxy.port }, tls) as Agent,
+      });
+      const error = await rejection(tunnelled.env({ cloudUrl: cloud.url, claimId, agentVersion: '1', signal }));
+      expect(error.code).toBe('CONNECT_TIMEOUT');
+      tunnelled.closeIdle();
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('a connection reset: NETWORK_ERROR', async () => {
