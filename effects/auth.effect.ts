@@ -20,7 +20,10 @@ export interface AuthEffectDeps {
   readonly tracker?: Tracker;
 }
 
-export function authenticateLogic(deps: AuthEffectDeps) {
+/** The challenge/password step as a function of its input (shared machines call it directly). */
+export type AuthRunner = (input: AuthInput, signal: AbortSignal) => Promise<AuthOutput>;
+
+export function authRunner(deps: AuthEffectDeps): AuthRunner {
   const run = async (input: AuthInput, signal: AbortSignal): Promise<AuthOutput> => {
     try {
       const challenge = await deps.cloud.challenge({ authEndpoint: input.authEndpoint, claimId: input.claimId, signal });
@@ -37,5 +40,10 @@ export function authenticateLogic(deps: AuthEffectDeps) {
       deps.cloud.closeIdle();
     }
   };
-  return fromPromise<AuthOutput, AuthInput>(({ input, signal }) => tracked(deps.tracker, run(input, signal)));
+  return (input, signal) => tracked(deps.tracker, run(input, signal));
+}
+
+export function authenticateLogic(deps: AuthEffectDeps) {
+  const run = authRunner(deps);
+  return fromPromise<AuthOutput, AuthInput>(({ input, signal }) => run(input, signal));
 }

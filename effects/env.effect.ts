@@ -29,7 +29,10 @@ export interface EnvEffectDeps {
   readonly tracker?: Tracker;
 }
 
-export function fetchEnvLogic(deps: EnvEffectDeps) {
+/** The env step as a function of its input (what the actor logic runs; shared machines call it directly). */
+export type EnvRunner = (input: EnvInput, signal: AbortSignal) => Promise<EnvOutput>;
+
+export function envRunner(deps: EnvEffectDeps): EnvRunner {
   const run = async (input: EnvInput, signal: AbortSignal): Promise<EnvOutput> => {
     try {
       const info = await deps.cloud.env({ cloudUrl: input.cloudUrl, claimId: input.claimId, agentVersion: deps.agentVersion, signal });
@@ -39,5 +42,10 @@ export function fetchEnvLogic(deps: EnvEffectDeps) {
       throw toLinkError(error, 'ENV_FAILED', deps.clock.now());
     }
   };
-  return fromPromise<EnvOutput, EnvInput>(({ input, signal }) => tracked(deps.tracker, run(input, signal)));
+  return (input, signal) => tracked(deps.tracker, run(input, signal));
+}
+
+export function fetchEnvLogic(deps: EnvEffectDeps) {
+  const run = envRunner(deps);
+  return fromPromise<EnvOutput, EnvInput>(({ input, signal }) => run(input, signal));
 }

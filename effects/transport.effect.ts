@@ -31,8 +31,20 @@ function toMachineEvent(event: SessionEvent, at: number): LinkEvent | null {
   }
 }
 
+/** What the transport callback gets from xstate's `fromCallback` (shared machines pass it on). */
+export interface TransportCallbackArgs {
+  readonly input: TransportInput;
+  readonly sendBack: (event: LinkEvent) => void;
+  readonly receive: (listener: (command: TransportCommand) => void) => void;
+}
+export type TransportCallback = (args: TransportCallbackArgs) => () => void;
+
 export function transportLogic(deps: TransportEffectDeps) {
-  return fromCallback<TransportCommand, TransportInput>(({ input, sendBack, receive }) => {
+  return fromCallback<TransportCommand, TransportInput>(transportCallback(deps));
+}
+
+export function transportCallback(deps: TransportEffectDeps): TransportCallback {
+  return ({ input, sendBack, receive }) => {
     const credentials = deps.vault.take(input.ticket);
     if (!credentials) {
       sendBack({ type: 'TRANSPORT_CLOSED', at: deps.clock.now(), code: 'AUTH_TICKET_MISSING', message: 'no credentials for this attempt' });
@@ -78,5 +90,5 @@ export function transportLogic(deps: TransportEffectDeps) {
       deps.sessions.detach(session);
       if (!closed) deps.tracker.track(session.close({ graceful: false }));
     };
-  });
+  };
 }

@@ -3,16 +3,16 @@
  * `.provide()`, and hands the host a small handle.
  */
 import { createActor, getInitialSnapshot, waitFor, type Actor } from 'xstate';
-import { authenticateLogic } from '../effects/auth.effect.js';
+import { authRunner } from '../effects/auth.effect.js';
 import { MessageDispatcher, type MessageHandler } from '../effects/dispatch.js';
-import { fetchEnvLogic } from '../effects/env.effect.js';
+import { envRunner } from '../effects/env.effect.js';
 import { LinkError, toLinkError } from '../effects/errors.js';
 import { DEFAULT_OUTBOX, Outbox } from '../effects/outbox.js';
 import { OutboxPump } from '../effects/outbox-pump.js';
 import type { LinkConfig } from '../effects/ports.js';
 import { SessionSlot } from '../effects/sessions.js';
 import { Tracker } from '../effects/tracker.js';
-import { transportLogic } from '../effects/transport.effect.js';
+import { transportCallback } from '../effects/transport.effect.js';
 import { CredentialVault } from '../effects/vault.js';
 import { DEFAULT_TIMINGS, defaultSettings } from '../machines/defaults.js';
 import { linkMachine } from '../machines/link.machine.js';
@@ -21,6 +21,7 @@ import { wireCmdRelay, type CmdWiring } from './cmd-wiring.js';
 import { isConfigSource, type LinkOptions } from './options.js';
 import { composeInspect, createRecorder } from './record.js';
 import { displayProxy, toSettings } from './settings.js';
+import { bindEffects, sharedLinkMachine, type LinkEffects } from './shared-machine.js';
 import { deriveState, statePath, topState, type LinkState } from './state.js';
 import { silentLogger, systemClock, systemRandom } from './system.js';
 
@@ -59,13 +60,12 @@ export function createLink(options: LinkOptions): LinkHandle {
   let proxy = 'none';
   let stopped = false;
 
-  const machine = linkMachine.provide({
-    actors: {
-      fetchEnv: fetchEnvLogic({ cloud: options.cloud, clock, agentVersion, tracker }),
-      authenticate: authenticateLogic({ cloud: options.cloud, decryptor: options.decryptor, vault, clock, agentVersion, tracker }),
-      transport: transportLogic({ transport: options.transport, vault, clock, sessions, dispatcher, tracker }),
-    },
-  });
+  // This link's effects; the machine itself is shared by every link (shared-machine.ts).
+  const effects: LinkEffects = {
+    env: envRunner({ cloud: options.cloud, clock, agentVersion, tracker }),
+    auth: authRunner({ cloud: options.cloud, decryptor: options.decryptor, vault, clock, agentVersion, tracker }),
+    transport: transportCallback({ transport: options.transport, vault, clock, sessions, dispatcher, tracker }),
+  };
 
   const offSettings = defaultSettings({ enabled: false, timings: { ...DEFAULT_TIMINGS, ...options.timings } });
   const loadConfig = async (): Promise<LinkConfig> => (isConfigSource(options.config) ? options.config.load() : options.config);
@@ -77,11 +77,15 @@ export function createLink(options: LinkOptions): LinkHandle {
   const seed = options.seed ?? Math.floor((options.random ?? systemRandom).next() * 0x1_0000_0000);
   const recorder = options.record ? createRecorder(options.record, { clock, linkVersion: LINK_VERSION }) : null;
   const inspect = composeInspect(options.inspect, recorder?.inspect);
-  const makeActor = (settings: LinkSettings) => createActor(machine, {
-    clock,
-    input: { settings, seed, now: clock.now() },
-    ...(inspect ? { inspect } : {}),
-  });
+  const makeActor = (settings: LinkSettings) => {
+    const created = createActor(sharedLinkMachine, {
+      clock,
+      input: { settings, seed, now: clock.now() },
+      ...(inspect ? { inspect } : {}),
+    });
+    bindEffects(created.system, effects);
+    return created;
+  };
   let actor: ReturnType<typeof makeActor> | null = null;
   const cmd: CmdWiring | null = options.onCommand
     ? wireCmdRelay({
