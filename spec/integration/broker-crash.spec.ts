@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mosquittoAvailable } from '../broker/support.js';
 import { cleanupTestResources, startTestCloud } from '../support/dev-cloud.js';
-import { nodeFiles, startTestLink, stopTestLinks, waitFor, waitOnline, waitState } from './support/real-link.js';
+import { chartArrivals, nodeFiles, startTestLink, stopTestLinks, waitFor, waitOnline, waitState } from './support/real-link.js';
 
 const withMosquitto = await mosquittoAvailable();
 
@@ -21,10 +21,7 @@ describe.skipIf(!withMosquitto)('mosquitto killed and restarted', () => {
     const restart = cloud.broker.restart?.bind(cloud.broker);
     if (!crash || !restart) throw new Error('the mosquitto broker must support crash() and restart()');
     const node = await nodeFiles(cloud);
-    const arrived = new Set<string>();
-    cloud.broker.onAgentMessage((_id, topic, payload) => {
-      if (topic.endsWith('/outbound/v1/chart')) arrived.add(payload.toString('utf8'));
-    });
+    const arrived = chartArrivals(cloud);
     const t = startTestLink(node, cloud);
     await t.link.start();
     await waitOnline(t);

@@ -9,7 +9,7 @@ import { decodeUpdateAgentConnection } from '../../adapters/messages/index.js';
 import { mosquittoAvailable } from '../broker/support.js';
 import { cleanupTestResources, cloudRequest, startTestCloud } from '../support/dev-cloud.js';
 import { skipWithoutServer, startTinyproxy } from '../support/proxies.js';
-import { brokerEndpoint, nodeFiles, startForwarder, startTestLink, stopTestLinks, waitFor, waitOnline, waitState } from './support/real-link.js';
+import { chartArrivals, brokerEndpoint, nodeFiles, startForwarder, startTestLink, stopTestLinks, waitFor, waitOnline, waitState } from './support/real-link.js';
 
 const withMosquitto = await mosquittoAvailable();
 const skipTinyproxy = skipWithoutServer('tinyproxy');
@@ -52,10 +52,7 @@ for (const broker of ['aedes', 'mosquitto'] as const) {
     it('every message accepted while the broker drops the link arrives after the reconnect', async () => {
       const { cloud } = await startTestCloud({ broker });
       const node = await nodeFiles(cloud);
-      const arrived = new Set<string>();
-      cloud.broker.onAgentMessage((_id, topic, payload) => {
-        if (topic.endsWith('/outbound/v1/chart')) arrived.add(payload.toString('utf8'));
-      });
+      const arrived = chartArrivals(cloud);
       const t = startTestLink(node, cloud);
       await t.link.start();
       await waitOnline(t);

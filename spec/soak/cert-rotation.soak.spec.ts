@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { certificateRotation } from '../../simulations/cloud/index.js';
 import { mosquittoAvailable } from '../broker/support.js';
-import { nodeFiles, startTestLink, stopTestLinks, waitFor, waitOnline, waitState } from '../integration/support/real-link.js';
+import { chartArrivals, nodeFiles, startTestLink, stopTestLinks, waitFor, waitOnline, waitState } from '../integration/support/real-link.js';
 import { cleanupTestResources, startTestCloud } from '../support/dev-cloud.js';
 import { report, summary } from './support/measure.js';
 import { reconnectBoundMs } from './support/soak-link.js';
@@ -30,10 +30,7 @@ for (const broker of ['aedes', 'mosquitto'] as const) {
       const rotation = await certificateRotation(cloud, stateDir);
       const node = await nodeFiles(cloud);
       const boundMs = await reconnectBoundMs(node.netdataConf);
-      const arrived = new Set<string>();
-      cloud.broker.onAgentMessage((_id, topic, payload) => {
-        if (topic.endsWith('/outbound/v1/chart')) arrived.add(payload.toString('utf8'));
-      });
+      const arrived = chartArrivals(cloud);
       const t = startTestLink(node, cloud);
       await t.link.start();
       await waitOnline(t);

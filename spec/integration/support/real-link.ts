@@ -38,6 +38,15 @@ export async function nodeFiles(cloud: DevCloud, options: { proxy?: string; clai
   return { dir, cloudDir, netdataConf, claimId };
 }
 
+/** The payloads (as text) of every chart message the node publishes that reaches the cloud's broker. */
+export function chartArrivals(cloud: DevCloud): Set<string> {
+  const arrived = new Set<string>();
+  cloud.broker.onAgentMessage((_id, topic, payload) => {
+    if (topic.endsWith('/outbound/v1/chart')) arrived.add(payload.toString('utf8'));
+  });
+  return arrived;
+}
+
 export const echoHandler: CmdHandler = async (request) => ({
   status: 200,
   headers: { 'content-type': 'application/json' },
