@@ -73,6 +73,9 @@ async function healAndExpectConnected(r: Real): Promise<void> {
   if (!w.config.config.claimId) w.config.set({ claimId: newClaimId() });
   w.config.set({ enabled: true });
   await reload(r);
+  // A request already in flight keeps the answer it was given before the heal (e.g. an error with a
+  // retry delay): let those arrive, so the bound below knows the block they set.
+  await w.clock.advance(w.cloud.latencyMs);
   const s = w.link.getState();
   const cfg = w.config.config.backoff;
   const maxMs = (cfg.maxSeconds ?? w.cloud.envBackoff?.maxSeconds ?? 1024) * 1000;
