@@ -59,10 +59,12 @@ export function requestReconnect(c: LinkContext, e: SomeEvent): Update {
   return { reconnectRequested: true, reason: reason(e.type === 'CLAIMED' ? 'RECLAIMED' : 'CONFIG_RELOADED'), now: nowOf(c, e) };
 }
 
+/** Entry of `connecting`; also starts the timer of `connecting.env`, its initial (and only way in). */
 export function beginAttempt(c: LinkContext, e: SomeEvent): Update {
   const now = nowOf(c, e);
   return {
     now,
+    timerOrigin: now,
     env: null,
     ticket: null,
     pubacks: 0,
@@ -77,14 +79,18 @@ export function markTimer(c: LinkContext, e: SomeEvent): Update {
   return { now, timerOrigin: now };
 }
 
+/** env's answer; also starts the timer of `authenticating`, whose only way in is this transition. */
 export function storeEnv(c: LinkContext, e: SomeEvent): Update {
   const out = e.output as EnvOutput | undefined;
-  return out ? { env: out.env, now: nowOf(c, e) } : {};
+  const now = nowOf(c, e);
+  return out ? { env: out.env, now, timerOrigin: now } : { now, timerOrigin: now };
 }
 
+/** The MQTT ticket; also starts the timer of `connecting.transport` (its only way in). */
 export function storeTicket(c: LinkContext, e: SomeEvent): Update {
   const out = e.output as AuthOutput | undefined;
-  return out ? { ticket: out.ticket, now: nowOf(c, e) } : {};
+  const now = nowOf(c, e);
+  return out ? { ticket: out.ticket, now, timerOrigin: now } : { now, timerOrigin: now };
 }
 
 /** Turn any failure into reason, ban and block-until (PROTOCOL.md section 6). */
@@ -107,11 +113,13 @@ export function recordTimeout(c: LinkContext, e: SomeEvent, params: { code: stri
   return noteFailure(c, { code: params.code, message: reason(params.code).text, at: now });
 }
 
+/** CONNACK; also starts the timer of `connected.online` (its only way in). */
 export function markConnected(c: LinkContext, e: SomeEvent): Update {
   const ev = eventOf(e, 'TRANSPORT_UP');
   const now = nowOf(c, e);
   return {
     now,
+    timerOrigin: now,
     ticket: null,
     banned: false,
     blockUntil: null,
@@ -142,6 +150,13 @@ export function recordCloudDisconnect(c: LinkContext, e: SomeEvent): Update {
 export function markDisconnected(c: LinkContext, e: SomeEvent): Update {
   const now = nowOf(c, e);
   return { now, stats: { ...c.stats, lastDisconnectAt: now } };
+}
+
+/** The session closed under a connected link: recordFailure, then markDisconnected, in one update. */
+export function recordLoss(c: LinkContext, e: SomeEvent): Update {
+  const failed = recordFailure(c, e);
+  const now = failed.now ?? nowOf(c, e);
+  return { ...failed, now, stats: { ...c.stats, lastDisconnectAt: now } };
 }
 
 export function planNextAttempt(c: LinkContext, e: SomeEvent): Update {
