@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every benchmark, writes JSON to bench/results/ and prints a table:
- * simulation speed, replay speed, the reconnect storm (in this process), then the side-by-side
+ * simulation speed (and xstate's own floor under it), replay speed, the reconnect storm (in this process), then the side-by-side
  * comparison with bare mqtt.js (bench/baseline.ts, in a child process; mosquitto and aedes).
  * BENCH_BASELINE=0 skips the comparison (it takes several minutes).
  */
@@ -11,19 +11,25 @@ import { fileURLToPath } from 'node:url';
 import { findMosquitto } from '../simulations/cloud/broker/mosquitto-files.js';
 import { replaySpeed } from './replay-speed.js';
 import { simSpeed } from './sim-speed.js';
+import { xstateFloor } from './xstate-floor.js';
 
 const n = (x: number): string => Math.round(x).toLocaleString('en-US');
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
 const sims = [await simSpeed(20, 100, [1, 10]), await simSpeed(20, 100, [30, 90])];
+const floor = { name: 'xstate-floor' as const, ...(await xstateFloor()) };
 const replay = await replaySpeed(24, 5);
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/${new Date().toISOString().slice(0, 10)}.json`;
-writeFileSync(file, `${JSON.stringify({ machine, results: [...sims, replay] }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ machine, results: [...sims, floor, replay] }, null, 2)}\n`);
 console.log(`machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node.js ${machine.node}`);
 console.log('| benchmark | result | target |');
 console.log('|---|---|---|');
 for (const r of sims) {
   console.log(`| simulation speed, drops every ${r.flapMinutes[0]}-${r.flapMinutes[1]} min | ${n(r.linkHoursPerSecond)} simulated link-hours per second (${r.links} links x ${r.simulatedHoursPerLink} h, ${r.flaps} flaps, ${r.wallSeconds.toFixed(2)} s) | >= 1,000 |`);
+}
+for (const r of sims) {
+  const cyclesPerHour = r.connections / (r.links * r.simulatedHoursPerLink);
+  console.log(`| xstate alone: one connection cycle of a minimal machine with the protocol's steps | ${floor.microsPerCycle.toFixed(0)} us per cycle: at ${cyclesPerHour.toFixed(1)} cycles per hour (drops every ${r.flapMinutes[0]}-${r.flapMinutes[1]} min) at most ${n(floor.cyclesPerSecond / cyclesPerHour)} link-hours per second | ceiling |`);
 }
 console.log(`| replay speed, ${replay.simulatedHours} h of flapping (${n(replay.lines)} lines) with --verify | ${n(replay.eventsPerSecond)} recorded events per second (${n(replay.hoursPerSecond)} simulated hours per second; ${replay.medianMs.toFixed(0)} ms per replay) | report |`);
 for (const row of (await import('./storm.js')).benchRows(file)) console.log(row);

@@ -13,8 +13,15 @@ const traversal = {
   serializeEvent: (e: ModelEvent) => serializeModelEvent(e),
 };
 
-/** Run a path through a real actor and collect the transitions and states it takes. */
-function replay(events: readonly ModelEvent[], taken: Set<string>, visited: Set<string>): void {
+/** Timed states entered, and those whose timer did not start at the time they were entered. */
+interface TimerCheck { entered: number; late: string[] }
+
+/**
+ * Run a path through a real actor and collect the transitions and states it takes. A state with
+ * delayed transitions measures them from `timerOrigin`, which the update of its way in must set to the
+ * time it is entered (the machine's `now`).
+ */
+function replay(events: readonly ModelEvent[], taken: Set<string>, visited: Set<string>, timers: TimerCheck): void {
   const actor = createActor(modelMachine, {
     input: modelInput,
     clock: new SimulatedClock(), // delayed events fire only when the path sends them
@@ -23,7 +30,16 @@ function replay(events: readonly ModelEvent[], taken: Set<string>, visited: Set<
       for (const t of ev._transitions) taken.add(transitionKey(t));
     },
   });
-  actor.subscribe((s) => { for (const n of s._nodes) visited.add(n.id); });
+  let before = new Set<string>();
+  actor.subscribe((s) => {
+    for (const n of s._nodes) {
+      visited.add(n.id);
+      if (before.has(n.id) || n.after.length === 0) continue;
+      timers.entered += 1;
+      if (s.context.timerOrigin !== s.context.now) timers.late.push(`${n.id}: timerOrigin ${s.context.timerOrigin}, now ${s.context.now}`);
+    }
+    before = new Set(s._nodes.map((n) => n.id));
+  });
   actor.start();
   for (const n of actor.getSnapshot()._nodes) visited.add(n.id);
   for (const e of events) actor.send(e as never);
@@ -38,12 +54,13 @@ describe('model-based coverage (xstate/graph)', () => {
 
     const taken = new Set<string>();
     const visited = new Set<string>();
+    const timers: TimerCheck = { entered: 0, late: [] };
     let replayed = 0;
     for (const [stateKey, { transitions }] of Object.entries(adjacency)) {
       const prefix = pathTo.get(stateKey);
       expect(prefix, `no path to ${stateKey}`).toBeDefined();
       for (const { event } of Object.values(transitions)) {
-        replay([...(prefix ?? []), event], taken, visited);
+        replay([...(prefix ?? []), event], taken, visited, timers);
         replayed += 1;
       }
     }
@@ -55,5 +72,8 @@ describe('model-based coverage (xstate/graph)', () => {
     expect(missing).toEqual([]);
     expect([...taken].filter((k) => !all.has(k))).toEqual([]);
     expect(visited).toEqual(allStateIds(modelMachine));
+    console.log(`model timers: ${timers.entered} entries into timed states, each with its timer started at entry`);
+    expect(timers.entered).toBeGreaterThan(replayed);
+    expect(timers.late).toEqual([]);
   });
 });
