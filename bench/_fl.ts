@@ -1,0 +1,2 @@
+import { xstateFloor } from './xstate-floor.js';
+console.log(await xstateFloor());
