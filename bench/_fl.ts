@@ -1,2 +1,0 @@
-import { xstateFloor } from './xstate-floor.js';
-console.log(await xstateFloor());
