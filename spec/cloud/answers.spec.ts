@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseChallengeAnswer, parseCloudErrorBody, parseEnvAnswer, parsePasswordAnswer, type HttpsResponse } from '../../adapters/cloud-api/index.js';
-import { LinkError } from '../../effects/errors.js';
+import { codeOf } from '../support/codes.js';
 
 const answer = (status: number, body: unknown): HttpsResponse => ({
   status,
@@ -9,16 +9,6 @@ const answer = (status: number, body: unknown): HttpsResponse => ({
   body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
   reusedSocket: false,
 });
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(LinkError);
-    return (error as LinkError).code;
-  }
-  return 'none';
-}
 
 describe('answer parsing', () => {
   it('a challenge must be 344 base64 characters decoding to 256 bytes', () => {

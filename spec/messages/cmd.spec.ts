@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { LinkError } from '../../effects/errors.js';
+import { codeOf } from '../support/codes.js';
 import { formatCmdReply, formatCmdRequest, messageTypeOf, parseCmdReply, parseCmdRequest } from '../../adapters/messages/index.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 const raw = (header: unknown, http: string): Uint8Array => enc.encode(`${JSON.stringify(header)}\r\n\r\n${http}`);
 const good = { type: 'http', 'msg-id': 'm1', 'callback-topic': '/agent/x/cb', version: 2 };
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(LinkError);
-    return (error as LinkError).code;
-  }
-  return 'no error';
-}
 
 describe('parseCmdRequest', () => {
   it('reads the header and the HTTP request the way netdata cloud sends it', () => {
