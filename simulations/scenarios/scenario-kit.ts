@@ -12,6 +12,7 @@ import type { CloudLinkOptions } from '../../link/cloud-link.js';
 import type { LinkHandle } from '../../link/create-link.js';
 import type { LinkState } from '../../link/state.js';
 import type { DevCloud } from '../cloud/index.js';
+import { freePort } from '../cloud/free-port.js';
 
 export interface Ctx {
   readonly cloud: DevCloud;
@@ -52,13 +53,7 @@ export const waitOnline = (link: LinkHandle, timeoutMs?: number) => waitState(li
 export const echoHandler: CmdHandler = async (req) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: req.path }) });
 
 /** A loopback port where nothing listens. */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export const closedPort = (): Promise<number> => freePort('127.0.0.1');
 
 export const TINYPROXY_BIN = '/usr/bin/tinyproxy';
 

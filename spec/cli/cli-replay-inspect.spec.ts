@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { freePort } from '../../simulations/cloud/free-port.js';
 import { aclk, AclkProcess, ensureBuilt, ROOT } from './support.js';
 
 const SCENARIO = join(ROOT, 'simulations', 'scenarios', 'ban.jsonl');
@@ -18,14 +19,6 @@ afterEach(async () => {
   for (const s of sockets.splice(0)) s.close();
   await Promise.all(children.splice(0).map((c) => c.stop('SIGKILL')));
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A viewer on the inspector server (retrying until it listens), collecting every relayed message. */
 async function viewer(port: number, messages: Record<string, unknown>[]): Promise<void> {

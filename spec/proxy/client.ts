@@ -3,6 +3,7 @@ import type * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import WebSocket from 'ws';
+import { freePort } from '../../simulations/cloud/free-port.js';
 
 export async function httpsGet(url: string, agent: http.Agent): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -54,10 +55,4 @@ export async function startSilentServer(): Promise<{ port: number; openSockets()
 }
 
 /** A loopback port with nothing listening. */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export const closedPort = (): Promise<number> => freePort('127.0.0.1');

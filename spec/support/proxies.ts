@@ -11,6 +11,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort as freePortOn } from '../../simulations/cloud/free-port.js';
 
 export const SERVERS = {
   tinyproxy: { bin: '/usr/bin/tinyproxy', apt: 'tinyproxy' },
@@ -47,13 +48,7 @@ function requireServer(name: ServerName): string {
   return bin;
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export const freePort = (): Promise<number> => freePortOn('127.0.0.1');
 
 /** Poll until `port` accepts a TCP connection; bounded. */
 export async function waitForPort(port: number, child: ChildProcess, output: () => string, timeoutMs = 10_000): Promise<void> {

@@ -4,8 +4,8 @@
  */
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { access, constants, mkdir, readdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { freePort } from '../free-port.js';
 import { BrokerError } from './types.js';
 
 export const MOSQUITTO_PACKAGE_HINT = 'install the Debian package "mosquitto" (apt-get install -y mosquitto), or set MOSQUITTO_BIN / MOSQUITTO_DYNSEC_PLUGIN';
@@ -47,18 +47,6 @@ async function findPlugin(): Promise<string | undefined> {
   }
   for (const c of candidates) if (await readable(c)) return c;
   return undefined;
-}
-
-/** A free TCP port on `host` (closed again right away: a tiny race, acceptable for a dev cloud). */
-export function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export interface MosquittoLayout {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mqtt, { type MqttClient } from 'mqtt';
+import { freePort } from '../../../simulations/cloud/free-port.js';
 import { testCerts } from './certs.js';
 
 const BIN = '/usr/sbin/mosquitto';
@@ -32,16 +33,6 @@ export interface MosquittoTestBroker {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
   for (let i = 0; i < 100; i += 1) {
@@ -66,7 +57,7 @@ export async function startMosquitto(users: Record<string, string>, extraConfig:
   await writeFile(file('passwd'), '', { mode: 0o644 });
   for (const [user, pass] of Object.entries({ ...users, watcher: 'watcher-pass' })) await run(PASSWD, ['-b', file('passwd'), user, pass]);
   await chmod(file('passwd'), 0o644);
-  const [plain, wss] = [await freePort(), await freePort()];
+  const [plain, wss] = [await freePort('127.0.0.1'), await freePort('127.0.0.1')];
   await writeFile(file('mosquitto.conf'), [
     'user root',
     'persistence false',
