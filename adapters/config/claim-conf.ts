@@ -1,6 +1,6 @@
 /** Auto-claim inputs: claim.conf `[global]` and the NETDATA_CLAIM_* environment variables. */
 import { scanIni } from './ini.js';
-import { readEnv, readIni, rules } from './values.js';
+import { readEnv, readIni, refuseMisplaced, rules } from './values.js';
 
 export interface ClaimValues {
   readonly url?: string;
@@ -10,11 +10,14 @@ export interface ClaimValues {
   readonly insecure?: boolean;
 }
 
-/** Pure. Throws ConfigError. The token is never quoted in messages. */
+const KEYS = ['url', 'token', 'rooms', 'proxy', 'insecure'] as const;
+
+/** Pure. Throws ConfigError; a claim key outside [global] is CONFIG_MISPLACED_KEY. The token is never quoted in messages. */
 export function parseClaimConf(text: string, file: string): ClaimValues {
   const doc = scanIni(text, file);
+  for (const key of KEYS) refuseMisplaced(doc, key, 'global');
   return {
-    url: readIni(doc, 'global', 'url', rules.httpUrl),
+    url: readIni(doc, 'global', 'url', rules.httpsUrl),
     token: readIni(doc, 'global', 'token', rules.secretText),
     rooms: readIni(doc, 'global', 'rooms', rules.rooms),
     proxy: readIni(doc, 'global', 'proxy', rules.proxy),
@@ -31,7 +34,7 @@ export function claimFromEnv(env: Readonly<Record<string, string | undefined>>):
   const opts = (env.NETDATA_EXTRA_CLAIM_OPTS ?? '').split(/\s+/);
   const insecure = opts.includes('-insecure') || opts.includes('--insecure') ? true : undefined;
   return {
-    url: readEnv(env, 'NETDATA_CLAIM_URL', rules.httpUrl),
+    url: readEnv(env, 'NETDATA_CLAIM_URL', rules.httpsUrl),
     token: readEnv(env, 'NETDATA_CLAIM_TOKEN', rules.secretText),
     rooms: readEnv(env, 'NETDATA_CLAIM_ROOMS', rules.rooms),
     proxy: readEnv(env, 'NETDATA_CLAIM_PROXY', rules.proxy),

@@ -1,7 +1,7 @@
 /** `<cloud.d>/cloud.conf` (written by a successful claim) and the legacy `<cloud.d>/claimed_id`. */
 import { ConfigError } from './errors.js';
 import { scanIni } from './ini.js';
-import { readIni, rules } from './values.js';
+import { readIni, refuseMisplaced, rules } from './values.js';
 
 export interface CloudConfValues {
   readonly url?: string;
@@ -11,11 +11,14 @@ export interface CloudConfValues {
   readonly hostname?: string;
 }
 
-/** Pure. Throws ConfigError. */
+const KEYS = ['url', 'proxy', 'insecure', 'claimed_id', 'hostname'] as const;
+
+/** Pure. Throws ConfigError; a key of ours outside [global] is CONFIG_MISPLACED_KEY. */
 export function parseCloudConf(text: string, file: string): CloudConfValues {
   const doc = scanIni(text, file);
+  for (const key of KEYS) refuseMisplaced(doc, key, 'global');
   return {
-    url: readIni(doc, 'global', 'url', rules.httpUrl),
+    url: readIni(doc, 'global', 'url', rules.httpsUrl),
     proxy: readIni(doc, 'global', 'proxy', rules.proxy),
     insecure: readIni(doc, 'global', 'insecure', rules.yesNo),
     claimId: readIni(doc, 'global', 'claimed_id', rules.uuid),

@@ -13,7 +13,9 @@
  * - whole-line comments starting with `#` or `;` (after optional whitespace); no inline comments
  *   (`url = https://x # y` keeps `# y` in the value), no quoting, no escapes;
  * - blank lines; CRLF line ends and a UTF-8 BOM are accepted;
- * - a repeated key: the last one wins; a repeated section merges.
+ * - a repeated section merges; a repeated key is kept with every line it stands on, and the reader of
+ *   a key the link uses refuses it (CONFIG_DUPLICATE_KEY, values.ts): netdata lets the last one win,
+ *   which lets a forgotten `netdata cloud = enable` further down silently turn the cloud back on.
  * Anything else (a bare word, `= value`, `[unterminated`, `[]`, a key before any section) is CONFIG_SYNTAX.
  * A malformed line is never quoted in the message: it may hold a token or proxy password.
  */
@@ -26,12 +28,19 @@ export interface IniEntry {
 
 export interface IniDocument {
   readonly file: string;
+  /** The last entry of `[section] key`. */
   get(section: string, key: string): IniEntry | undefined;
+  /** Every line `[section] key` stands on, in file order (more than one: a repeated key). */
+  lines(section: string, key: string): readonly number[];
+  /** The sections in which `key` appears, with the first line of each. */
+  sectionsWith(key: string): ReadonlyArray<{ readonly section: string; readonly line: number }>;
 }
 
 export function scanIni(text: string, file: string): IniDocument {
   const sections = new Map<string, Map<string, IniEntry>>();
+  const seen = new Map<string, Map<string, number[]>>();
   let current: Map<string, IniEntry> | undefined;
+  let currentName = '';
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
   lines.forEach((raw, index) => {
     const line = index + 1;
@@ -47,6 +56,7 @@ export function scanIni(text: string, file: string): IniDocument {
       }
       current = sections.get(name) ?? new Map<string, IniEntry>();
       sections.set(name, current);
+      currentName = name;
       return;
     }
     const equals = trimmed.indexOf('=');
@@ -59,8 +69,19 @@ export function scanIni(text: string, file: string): IniDocument {
       throw new ConfigError('CONFIG_SYNTAX', { file, line, key: clip(key) }, 'key outside any [section]');
     }
     current.set(key, { value: trimmed.slice(equals + 1).trim(), line });
+    const keyLines = seen.get(currentName) ?? new Map<string, number[]>();
+    seen.set(currentName, keyLines);
+    keyLines.set(key, [...(keyLines.get(key) ?? []), line]);
   });
-  return { file, get: (section, key) => sections.get(section)?.get(key) };
+  return {
+    file,
+    get: (section, key) => sections.get(section)?.get(key),
+    lines: (section, key) => seen.get(section)?.get(key) ?? [],
+    sectionsWith: (key) => [...seen].flatMap(([section, keys]) => {
+      const first = keys.get(key)?.[0];
+      return first === undefined ? [] : [{ section, line: first }];
+    }),
+  };
 }
 
 /** Keep messages short; the whole line is in the file. */

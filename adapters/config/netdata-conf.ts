@@ -2,7 +2,7 @@
 import type { BackoffPolicyName } from '../../machines/backoff/policy.js';
 import { ConfigError } from './errors.js';
 import { scanIni } from './ini.js';
-import { readIni, rules } from './values.js';
+import { readIni, refuseMisplaced, rules } from './values.js';
 
 export interface NetdataConfValues {
   readonly enabled?: boolean;
@@ -19,9 +19,10 @@ export interface NetdataConfValues {
   };
 }
 
-/** Pure: text in, values out. Throws ConfigError (CONFIG_SYNTAX / CONFIG_BAD_VALUE). Unknown keys and sections are ignored. */
+/** Pure: text in, values out. Throws ConfigError (CONFIG_SYNTAX / CONFIG_BAD_VALUE / CONFIG_DUPLICATE_KEY / CONFIG_MISPLACED_KEY). Unknown keys and sections are ignored. */
 export function parseNetdataConf(text: string, file: string): NetdataConfValues {
   const doc = scanIni(text, file);
+  refuseMisplaced(doc, 'netdata cloud', 'global');
   const minSeconds = readIni(doc, 'cloud', 'backoff min seconds', rules.seconds(0));
   const maxSeconds = readIni(doc, 'cloud', 'backoff max seconds', rules.seconds(1));
   if (minSeconds !== undefined && maxSeconds !== undefined && maxSeconds < minSeconds) {
@@ -31,7 +32,7 @@ export function parseNetdataConf(text: string, file: string): NetdataConfValues 
   }
   return {
     enabled: readIni(doc, 'global', 'netdata cloud', rules.enableDisable),
-    cloudBaseUrl: readIni(doc, 'cloud', 'cloud base url', rules.httpUrl),
+    cloudBaseUrl: readIni(doc, 'cloud', 'cloud base url', rules.httpsUrl),
     proxy: readIni(doc, 'cloud', 'proxy', rules.proxy),
     insecure: readIni(doc, 'cloud', 'insecure', rules.yesNo),
     caFile: readIni(doc, 'cloud', 'ca file', rules.text),

@@ -5,6 +5,12 @@
  * Decisions: an empty value (`key =`) counts as "not set", except where a rule accepts it (`proxy =`
  * means a direct connection); booleans accept enable/disable, yes/no, true/false, on/off, 1/0 in any
  * case (netdata's own boolean words), and nothing else.
+ *
+ * Hostile or careless input (issue 13): a key the link reads that stands twice in its section is
+ * CONFIG_DUPLICATE_KEY (both lines named) instead of "the last one wins"; a value holding a control
+ * character (C0 but TAB, DEL, C1) is CONFIG_BAD_VALUE, since it would reach the cloud (`rooms`) or a
+ * terminal as it is; a cloud URL must be https:// (the cloud API is TLS-only, as in the agent's https
+ * client: an http:// URL used to be accepted and then failed forever as NETWORK_ERROR).
  */
 import { z } from 'zod';
 import { BACKOFF_POLICIES } from '../../machines/backoff/policy.js';
@@ -42,7 +48,7 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
 export const rules = {
   enableDisable: fromZod(bool, '"enable" or "disable"'),
   yesNo: fromZod(bool, '"yes" or "no"'),
-  httpUrl: fromZod(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')), 'an http:// or https:// URL'),
+  httpsUrl: fromZod(z.url({ protocol: /^https$/ }).transform((url) => url.replace(/\/+$/, '')), 'an https:// URL (the cloud is reached over TLS only)'),
   uuid: fromZod(z.guid().transform((id) => id.toLowerCase()), 'a UUID like 01234567-89ab-cdef-0123-456789abcdef'),
   text: fromZod(z.string().min(1), 'a value'),
   secretText: fromZod(z.string().min(1), 'a value', true),
@@ -66,8 +72,13 @@ export const rules = {
   } satisfies ValueRule<string>,
 } as const;
 
-/** The value of `[section] key`, or undefined when the key is absent (or empty). */
+/** The value of `[section] key`, or undefined when the key is absent (or empty). A repeated key is refused. */
 export function readIni<T>(doc: IniDocument, section: string, key: string, rule: ValueRule<T>): T | undefined {
+  const [first, second] = doc.lines(section, key);
+  if (first !== undefined && second !== undefined) {
+    throw new ConfigError('CONFIG_DUPLICATE_KEY', { file: doc.file, line: second, section, key },
+      `set again (first on line ${first}); remove one of them: the link does not guess which one counts`);
+  }
   const entry = doc.get(section, key);
   if (entry === undefined || (entry.value === '' && rule.acceptsEmpty !== true)) return undefined;
   return checked(entry.value, rule, { file: doc.file, line: entry.line, section, key });
@@ -82,7 +93,22 @@ export function readEnv<T>(env: Readonly<Record<string, string | undefined>>, na
   return checked(value, rule, { file: ENVIRONMENT, key: name });
 }
 
+/**
+ * A key the link reads from `section` only: found in another section of the same file it is
+ * CONFIG_MISPLACED_KEY, not ignored (`netdata cloud = disable` under [cloud] used to leave the cloud on).
+ */
+export function refuseMisplaced(doc: IniDocument, key: string, section: string): void {
+  const elsewhere = doc.sectionsWith(key).find((place) => place.section !== section);
+  if (elsewhere === undefined) return;
+  throw new ConfigError('CONFIG_MISPLACED_KEY', { file: doc.file, line: elsewhere.line, section: elsewhere.section, key },
+    `belongs in [${section}]; here it would be ignored`);
+}
+
+// eslint-disable-next-line no-control-regex -- the point is to find control characters
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
+
 function checked<T>(raw: string, rule: ValueRule<T>, location: ConfigErrorLocation): T {
+  if (CONTROL.test(raw)) throw new ConfigError('CONFIG_BAD_VALUE', location, 'contains a control character');
   const result = rule.check(raw);
   if (!result.ok) throw new ConfigError('CONFIG_BAD_VALUE', location, result.reason);
   return result.value;

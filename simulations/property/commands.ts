@@ -38,8 +38,20 @@ function command(name: string, run: (r: Real) => Promise<void> | void): Cmd {
 
 async function reload(r: Real, claimChanged = false): Promise<void> {
   r.inv.hostEvent(claimChanged);
+  r.inv.reloading();
   await r.w.link.reload();
+  r.inv.reloaded();
 }
+
+/**
+ * A broken configuration: in turn a bad value and a named netdata.conf that is gone (CONFIG_MISSING,
+ * issue 13: it used to read as defaults, enabled). Taken in turn, not drawn, so that the kept
+ * counterexamples' seeds and replay paths still generate the same sequences.
+ */
+let breakCounter = 0;
+const brokenConfig = (): LinkError => (breakCounter++ % 2 === 0
+  ? new LinkError('CONFIG_BAD_VALUE', 'netdata.conf:3: [global] netdata cloud: expected enable or disable')
+  : new LinkError('CONFIG_MISSING', '/etc/netdata/netdata.conf: the file was given but does not exist'));
 
 let claimCounter = 0;
 const newClaimId = () => `00000000-0000-4000-8000-${String(++claimCounter).padStart(12, '0')}`;
@@ -105,7 +117,7 @@ export const commands: fc.Arbitrary<Cmd>[] = [
     r.w.link.claimed(id);
   })),
   fc.constant(command('break config', (r) => {
-    r.w.config.invalid = new LinkError('CONFIG_BAD_VALUE', 'netdata.conf:3: [global] netdata cloud: expected enable or disable');
+    r.w.config.invalid = brokenConfig();
     return reload(r);
   })),
   fc.constant(command('fix config', (r) => { r.w.config.invalid = null; return reload(r); })),

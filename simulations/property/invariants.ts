@@ -5,7 +5,10 @@
  *  (a) no network call unless the link is connecting;
  *  (b) at most one live transport;
  *  (c) every wait within the policy's bounds, ban and block-until exact;
- *  (e) every publish acknowledged, still queued, or rejected with an explicit code.
+ *  (e) every publish acknowledged, still queued, or rejected with an explicit code;
+ *  (g) fail closed: once a reload found the configuration invalid or missing, no new network call
+ *      and no state but `disabled` (or the graceful `connected.disconnecting` on the way there) until
+ *      a reload reads a valid configuration again.
  * (d) liveness and (f) clean stop are checked by the commands that need them.
  */
 import type { LinkState } from '../../link/state.js';
@@ -25,6 +28,7 @@ export class Invariants {
   private backoff: BackoffEntry | null = null;
   private hostEventSince = false;
   private top = 'disabled';
+  private configBroken: string | null = null;
   readonly publishes: Array<{ id: number; status: 'pending' | 'acked' | 'rejected'; code?: string }> = [];
 
   constructor(private readonly w: SimWorld) {
@@ -49,6 +53,17 @@ export class Invariants {
   private networkCall(what: string): void {
     const state = this.w.link.getState();
     if (state.top !== 'connecting') this.fail(`(a) ${what} while ${state.state}`);
+    if (this.configBroken !== null) this.fail(`(g) ${what} while the configuration is ${this.configBroken}`);
+  }
+
+  /** The link is about to re-read its configuration: a valid one ends (g) at once. */
+  reloading(): void {
+    if (this.w.config.invalid === null) this.configBroken = null;
+  }
+
+  /** The link re-read its configuration: an invalid one starts (g), which holds until a valid one is read. */
+  reloaded(): void {
+    this.configBroken = this.w.config.invalid?.code ?? null;
   }
 
   /** A host event (config, claim, enable...) may legitimately cut a wait short. */
@@ -124,9 +139,13 @@ export class Invariants {
     );
   }
 
-  /** (b) and (e), after every step. */
+  /** (b), (e) and (g), after every step. */
   check(): void {
     if (this.w.broker.live > 1) this.fail(`(b) ${this.w.broker.live} live transports`);
+    const state = this.w.link.getState().state;
+    if (this.configBroken !== null && state !== 'disabled' && state !== 'connected.disconnecting') {
+      this.fail(`(g) ${state} while the configuration is ${this.configBroken}`);
+    }
     const pending = this.publishes.filter((p) => p.status === 'pending').length;
     const queued = this.w.link.getState().outboxSize;
     if (pending !== queued) this.fail(`(e) ${pending} publishes pending but ${queued} in the outbox`);

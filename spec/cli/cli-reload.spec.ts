@@ -4,7 +4,7 @@
  * cloud (in this process, so every TLS connection is counted) sees none for several seconds. Then
  * `enable` + SIGHUP connects again, and SIGTERM exits 0.
  */
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTestResources, claimTestNode, makeTempDir, startTestCloud } from '../support/dev-cloud.js';
@@ -51,6 +51,32 @@ describe('aclk run: SIGHUP reloads the configuration', () => {
       await run.stop('SIGKILL');
     }
   }, 90_000);
+
+  it('issue 13: the disabling netdata.conf moved away + SIGHUP stays disabled (CONFIG_MISSING), no connection at all', async () => {
+    const { cloud } = await startTestCloud();
+    const { cloudDir } = await claimTestNode(cloud);
+    const dir = await makeTempDir('aclk-conf-');
+    const config = join(dir, 'netdata.conf');
+    await writeFile(config, conf('disable'));
+    let tls = 0;
+    cloud.httpsServer.on('secureConnection', () => (tls += 1));
+    const run = new AclkProcess(['run', '--config', config, '--cloud-dir', cloudDir, '--ca', cloud.caPath, '--json']);
+    try {
+      await run.line(stateLine('disabled', 'DISABLED'), 30_000);
+      await rename(config, join(dir, 'elsewhere.conf'));
+      run.child.kill('SIGHUP');
+      const { line, index } = await run.line(stateLine('disabled', 'CONFIG_MISSING'), 15_000);
+      expect(JSON.parse(line)).toMatchObject({ reason: expect.stringContaining(config) });
+      await sleep(3_000);
+      expect(tls).toBe(0);
+      expect(run.records().slice(index + 1).map((r) => r.state)).toEqual([]);
+      expect(run.records().map((r) => r.state)).not.toContain('connecting.env');
+      expect(run.child.exitCode).toBeNull();
+      expect(await run.stop('SIGTERM')).toBe(0);
+    } finally {
+      await run.stop('SIGKILL');
+    }
+  }, 60_000);
 
   it('a malformed configuration at SIGHUP leaves the link disabled with the coded reason, still running', async () => {
     const { cloud } = await startTestCloud();

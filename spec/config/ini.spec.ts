@@ -27,6 +27,9 @@ describe('scanIni', () => {
   it('splits at the first "=", keeps quotes, lets the last duplicate win and merges repeated sections', () => {
     const doc = scanIni('[a]\nk = x = y\nq = "quoted"\nk2 =\n[b]\nz = 1\n[a]\nk = last\n', 'f');
     expect(doc.get('a', 'k')).toEqual({ value: 'last', line: 8 });
+    expect(doc.lines('a', 'k')).toEqual([2, 8]);
+    expect(doc.lines('a', 'q')).toEqual([3]);
+    expect(doc.sectionsWith('z')).toEqual([{ section: 'b', line: 6 }]);
     expect(doc.get('a', 'q')?.value).toBe('"quoted"');
     expect(doc.get('a', 'k2')?.value).toBe('');
     expect(doc.get('b', 'z')?.value).toBe('1');

@@ -1,5 +1,5 @@
 /** Files on disk: missing files, unreadable ones, claimed_id fallback, reload on demand, the identity store. */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +14,9 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'aclk-config-'));
   cloudDir = join(dir, 'cloud.d');
   paths = { netdataConf: join(dir, 'netdata.conf'), cloudDir, claimConf: join(dir, 'claim.conf') };
+  // The files the tests name exist (empty: defaults); a named file that is missing is CONFIG_MISSING.
+  await writeFile(paths.netdataConf, '');
+  await writeFile(paths.claimConf, '');
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -26,9 +29,16 @@ async function rejection(promise: Promise<unknown>): Promise<ConfigError> {
 }
 
 describe('loadConfig', () => {
-  it('uses defaults when no file exists (not even cloud.d)', async () => {
+  it('uses defaults when the named files are empty, or none is named, and cloud.d does not exist', async () => {
     expect(await loadConfig(paths, {})).toMatchObject({ enabled: true, cloudUrl: 'https://app.netdata.cloud', proxy: 'env', claimId: null, autoClaim: null });
     expect(await loadConfig({ cloudDir }, {})).toMatchObject({ enabled: true, claimId: null });
+  });
+
+  it.each(['netdataConf', 'claimConf'] as const)('a named %s that does not exist is CONFIG_MISSING, never the defaults', async (which) => {
+    await rm(paths[which]);
+    const error = await rejection(loadConfig(paths, {}));
+    expect(error).toMatchObject({ code: 'CONFIG_MISSING', file: paths[which] });
+    expect(error.message).toBe(`${paths[which]}: the file was given but does not exist (the link stays disabled until it is back)`);
   });
 
   it('reads all files together', async () => {
@@ -57,6 +67,7 @@ describe('loadConfig', () => {
   });
 
   it.each(['netdataConf', 'claimConf'] as const)('a directory in place of %s is CONFIG_UNREADABLE', async (which) => {
+    await rm(paths[which]);
     await mkdir(paths[which]);
     const error = await rejection(loadConfig(paths, {}));
     expect(error).toMatchObject({ code: 'CONFIG_UNREADABLE', file: paths[which] });
@@ -87,6 +98,14 @@ describe('fileConfigSource', () => {
     expect((await source.load()).enabled).toBe(false);
     await writeFile(paths.netdataConf, '[global]\nnetdata cloud = sometimes\n');
     expect((await rejection(source.load())).code).toBe('CONFIG_BAD_VALUE');
+  });
+
+  it('a netdata.conf that disabled the cloud and is then moved away is CONFIG_MISSING on reload, not enabled', async () => {
+    const source = fileConfigSource(paths, {});
+    await writeFile(paths.netdataConf, '[global]\nnetdata cloud = disable\n');
+    expect((await source.load()).enabled).toBe(false);
+    await rename(paths.netdataConf, join(dir, 'elsewhere.conf'));
+    expect((await rejection(source.load())).code).toBe('CONFIG_MISSING');
   });
 });
 

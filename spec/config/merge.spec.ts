@@ -94,8 +94,8 @@ describe('auto-claim', () => {
     expect(parseConfigTexts({ claimConf }, env).autoClaim).toEqual({
       url: 'https://file.example', token: 'env-token', rooms: ['r1', 'r2'], proxy: 'socks5://envproxy', insecure: false,
     });
-    expect(parseConfigTexts({ claimConf }, { NETDATA_CLAIM_URL: 'http://env.example', NETDATA_CLAIM_ROOMS: 'x' }).autoClaim)
-      .toMatchObject({ url: 'http://env.example', token: 'file-token', rooms: ['x'] });
+    expect(parseConfigTexts({ claimConf }, { NETDATA_CLAIM_URL: 'https://env.example', NETDATA_CLAIM_ROOMS: 'x' }).autoClaim)
+      .toMatchObject({ url: 'https://env.example', token: 'file-token', rooms: ['x'] });
   });
 
   it('-insecure in the environment or insecure = yes in claim.conf turns insecure on', () => {
@@ -105,7 +105,7 @@ describe('auto-claim', () => {
   });
 
   it.each([
-    [{ NETDATA_CLAIM_TOKEN: 't', NETDATA_CLAIM_URL: 'not a url' }, 'environment: NETDATA_CLAIM_URL: expected an http:// or https:// URL, got "not a url"'],
+    [{ NETDATA_CLAIM_TOKEN: 't', NETDATA_CLAIM_URL: 'not a url' }, 'environment: NETDATA_CLAIM_URL: expected an https:// URL (the cloud is reached over TLS only), got "not a url"'],
     [{ NETDATA_CLAIM_TOKEN: 't', NETDATA_CLAIM_PROXY: 'ftp://p' }, 'environment: NETDATA_CLAIM_PROXY: unsupported proxy scheme "ftp://"'],
   ])('bad environment values are CONFIG_BAD_VALUE naming the variable: %j', (env, message) => {
     expect(() => parseConfigTexts({}, env)).toThrowError(message);
@@ -114,7 +114,7 @@ describe('auto-claim', () => {
 
   it('a bad claim.conf value names claim.conf and never quotes the token', () => {
     expect(() => parseConfigTexts({ claimConf: '[global]\ntoken = secret-1\nurl = gopher://x\n' }, {}))
-      .toThrowError('claim.conf:3: [global] url: expected an http:// or https:// URL, got "gopher://x"');
+      .toThrowError('claim.conf:3: [global] url: expected an https:// URL (the cloud is reached over TLS only), got "gopher://x"');
     const error = caught(() => parseConfigTexts({ claimConf: '[global]\ntoken secret-1\n' }, {}));
     expect(error.code).toBe('CONFIG_SYNTAX');
     expect(error.message).not.toContain('secret-1');

@@ -71,8 +71,9 @@ describe('parseNetdataConf', () => {
   });
 
   it.each([
-    ['cloud base url', 'ftp://cloud.example', 'expected an http:// or https:// URL, got "ftp://cloud.example"'],
-    ['cloud base url', 'app.netdata.cloud', 'expected an http:// or https:// URL'],
+    ['cloud base url', 'ftp://cloud.example', 'expected an https:// URL (the cloud is reached over TLS only), got "ftp://cloud.example"'],
+    ['cloud base url', 'app.netdata.cloud', 'expected an https:// URL'],
+    ['cloud base url', 'http://cloud.example', 'expected an https:// URL (the cloud is reached over TLS only), got "http://cloud.example"'],
     ['insecure', 'maybe', 'expected "yes" or "no", got "maybe"'],
     ['proxy', 'https://proxy:443', 'unsupported proxy scheme "https://"'],
     ['proxy', 'proxy.corp:3128', 'must start with http://, socks5:// or socks5h://'],

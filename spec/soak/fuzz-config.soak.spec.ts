@@ -18,13 +18,13 @@ const TOKEN = 'SeCrEtToKeN-7f3a';
 const PROXY_PASSWORD = 'pr0xyPa55-q9z';
 /** Keys with values they accept (mixed case, duplicates and empty values included). */
 const GOOD: Readonly<Record<string, readonly string[]>> = {
-  'netdata cloud': ['enable', 'disable', 'YES', 'Off'], url: ['https://cloud.example', 'http://x:8080/p/'], insecure: ['yes', 'no', ''],
+  'netdata cloud': ['enable', 'disable', 'YES', 'Off'], url: ['https://cloud.example', 'https://x:8080/p/'], insecure: ['yes', 'no', ''],
   proxy: ['none', 'env', 'ENV', '', `http://u:${PROXY_PASSWORD}@proxy:3128`, `socks5h://u:${PROXY_PASSWORD}@[::1]:1080`],
   claimed_id: ['0123abcd-0000-4000-8000-0123456789ab', '0123ABCD-0000-4000-8000-0123456789AB'], hostname: ['node-1', 'a b'], token: [TOKEN], rooms: ['a,b, ,c', ''],
   'cloud base url': ['https://app.example'], 'ca file': ['/etc/ca.pem'], 'backoff policy': ['full', 'Equal', 'netdata'], 'backoff base': ['1', '10'],
   'backoff min seconds': ['0', '5'], 'backoff max seconds': ['500', '9000', '2147483'], 'ban retry seconds': ['1', '60'],
 };
-const BAD = ['2147484', '9007199254740991', 'maybe', '-1', '11', '9999999999999999999', '1e3', 'bogus', 'ftp://x', 'not a url', 'socks5://[zz]:1', 'http://host:99999', 'http://u:p@bad host', TOKEN];
+const BAD = ['2147484', '9007199254740991', 'maybe', '-1', '11', '9999999999999999999', '1e3', 'bogus', 'ftp://x', 'http://x:8080/p/', 'not a url', 'socks5://[zz]:1', 'http://host:99999', 'http://u:p@bad host', TOKEN];
 const goodLine = fc.oneof(
   fc.constantFrom('[global]', '[cloud]', '[ global ]', '[other section]', '', '# comment', '; comment', '   '),
   fc.constantFrom(...Object.keys(GOOD)).chain((k) => fc.tuple(fc.constantFrom(...(GOOD[k] ?? [])), fc.constantFrom(' = ', '=', '\t=\t')).map(([v, eq]) => `${k}${eq}${v}`)),
@@ -50,8 +50,12 @@ function lineCount(text: string): number {
 function expectLocated(error: unknown, texts: Readonly<Record<string, string | undefined>>, secretsQuoted: boolean): void {
   expect(error).toBeInstanceOf(ConfigError);
   const e = error as ConfigError;
-  expect(['CONFIG_SYNTAX', 'CONFIG_BAD_VALUE', 'CONFIG_UNREADABLE']).toContain(e.code);
+  expect(['CONFIG_SYNTAX', 'CONFIG_BAD_VALUE', 'CONFIG_UNREADABLE', 'CONFIG_DUPLICATE_KEY', 'CONFIG_MISPLACED_KEY', 'CONFIG_MISSING']).toContain(e.code);
   const text = texts[e.file.split('/').at(-1) ?? ''];
+  if (e.code === 'CONFIG_MISSING') {
+    expect(text, 'CONFIG_MISSING names a file that was not written').toBeUndefined();
+    return;
+  }
   expect(text, `error names an unknown file ${e.file}`).toBeDefined();
   if (e.line !== undefined) {
     expect(e.line).toBeGreaterThanOrEqual(1);
@@ -84,11 +88,15 @@ describe('fuzz: configuration texts', () => {
     }), runs());
   });
 
-  it('well-formed files are accepted; a repeated key: the last one wins', () => {
-    const entry = fc.record({ cloud: fc.constantFrom('enable', 'disable', 'Yes', 'off'), url: fc.constantFrom('https://a.example', 'http://b.example:8080/x/') });
+  it('well-formed files are accepted; a repeated key is CONFIG_DUPLICATE_KEY naming its second line', () => {
+    const entry = fc.record({ cloud: fc.constantFrom('enable', 'disable', 'Yes', 'off'), url: fc.constantFrom('https://a.example', 'https://b.example:8080/x/') });
     fc.assert(fc.property(fc.array(entry, { minLength: 1, maxLength: 5 }), fc.constantFrom('\n', '\r\n'), (entries, eol) => {
       const text = entries.flatMap((e) => ['[global]', `netdata cloud = ${e.cloud}`, '# note', '[cloud]', `cloud base url = ${e.url}`]).join(eol);
       const last = entries.at(-1);
+      if (entries.length > 1) {
+        expect(() => parseNetdataConf(text, 'netdata.conf')).toThrow(/^netdata\.conf:7: \[global\] netdata cloud: set again \(first on line 2\)/);
+        return;
+      }
       const values = parseNetdataConf(text, 'netdata.conf');
       expect(values.enabled).toBe(['enable', 'Yes'].includes(last?.cloud ?? ''));
       expect(values.cloudBaseUrl).toBe(last?.url.replace(/\/+$/, ''));
