@@ -6,11 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { LinkError, isLinkError } from '../../effects/errors.js';
 import type { Logger } from '../../effects/ports.js';
 import type { CreateAgent } from '../cloud-api/agent.js';
+import { FileReadError } from '../fs/bounded-read.js';
 import { ensurePrivateDir } from '../identity/atomic-file.js';
-import { loadOrCreateKeyPair } from '../identity/keypair.js';
+import { loadOrCreateKeyPair, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE } from '../identity/keypair.js';
+import { removeStaleTempFiles } from '../identity/stale-temp.js';
 import { claimOutcome, transportOutcome, type ClaimOutcome } from './claim-errors.js';
 import { sendClaimRequest } from './claim-request.js';
-import { writeCloudConf } from './cloud-conf.js';
+import { CLOUD_CONF_FILE, writeCloudConf } from './cloud-conf.js';
 import { validateClaimOptions } from './claim-options.js';
 
 export interface ClaimOptions {
@@ -88,10 +90,14 @@ export async function claim(options: ClaimOptions): Promise<ClaimResult> {
 async function prepareIdentity(options: ClaimOptions): Promise<{ publicKeyPem: string }> {
   try {
     await ensurePrivateDir(options.cloudDir);
+    // A claim killed while writing leaves `.private.pem.<hex>.tmp` and the like: clear them.
+    const stale = await removeStaleTempFiles(options.cloudDir, [PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, CLOUD_CONF_FILE]);
+    if (stale.length > 0) options.logger?.info('removed stale temporary files', { files: stale });
     return await loadOrCreateKeyPair(options.cloudDir, options.logger);
   } catch (error) {
-    const detail = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
-    throw new LinkError('CLAIM_IDENTITY_FAILED', `cannot prepare the node's key pair in ${options.cloudDir} (${detail}): check that the directory is writable`, { cause: error });
+    const detail = isLinkError(error) ? error.message : (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    const hint = error instanceof FileReadError ? 'remove that file or put a regular key file there' : 'check that the directory is writable';
+    throw new LinkError('CLAIM_IDENTITY_FAILED', `cannot prepare the node's key pair in ${options.cloudDir} (${detail}): ${hint}`, { cause: error });
   }
 }
 

@@ -3,18 +3,28 @@
  * fsync the directory. A reader (or a crash) sees either the old content or the new one, never a mix.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { chmod, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { LinkError } from '../../effects/errors.js';
+import { makeDirs } from '../fs/make-dirs.js';
 
 export interface AtomicWriteOptions {
   /** File mode of the new file (default 0o644). Applied before the rename, so it is never visible wider. */
   readonly mode?: number;
 }
 
+/** Random bytes in a temporary file's name (hex: twice as many characters). */
+export const TEMP_RANDOM_BYTES = 6;
+
+/** `.<name>.<hex>.tmp`: the temporary file writeFileAtomic writes before renaming it to `<name>`. */
+export function tempNameFor(name: string, hex: string): string {
+  return `.${name}.${hex}.tmp`;
+}
+
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = dirname(path);
   const mode = options.mode ?? 0o644;
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dir, tempNameFor(basename(path), randomBytes(TEMP_RANDOM_BYTES).toString('hex')));
   const handle = await open(temp, 'wx', mode);
   try {
     await handle.writeFile(data);
@@ -51,15 +61,16 @@ export async function syncDirectory(dir: string): Promise<void> {
 
 /**
  * Create a private directory (mode 0700) if missing. An existing directory keeps its owner and group
- * bits (netdata uses 0770 with a shared group) but loses any access for others.
+ * bits (netdata uses 0770 with a shared group) but loses any access for others. A path that cannot be
+ * a directory is a DIR_UNUSABLE LinkError at once (never a retry loop: see fs/make-dirs.ts).
  */
 export async function ensurePrivateDir(dir: string): Promise<void> {
   const existing = await stat(dir).catch(() => null);
   if (existing === null) {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await makeDirs(dir, 0o700);
     await chmod(dir, 0o700);
     return;
   }
-  if (!existing.isDirectory()) throw new Error(`${dir} exists and is not a directory`);
+  if (!existing.isDirectory()) throw new LinkError('DIR_UNUSABLE', `${dir} exists and is not a directory`);
   if ((existing.mode & 0o007) !== 0) await chmod(dir, existing.mode & 0o770);
 }

@@ -3,11 +3,11 @@
  * encrypts its challenge with the node's public key.
  */
 import { constants, createPrivateKey, privateDecrypt, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LinkError } from '../../effects/errors.js';
 import type { ChallengeDecryptor } from '../../effects/ports.js';
-import { PRIVATE_KEY_FILE } from './keypair.js';
+import { readBoundedText } from '../fs/bounded-read.js';
+import { MAX_KEY_FILE_BYTES, PRIVATE_KEY_FILE } from './keypair.js';
 
 export type PrivateKeySource = string | (() => Promise<string>);
 
@@ -40,13 +40,21 @@ export function createChallengeDecryptor(privateKey: PrivateKeySource): Challeng
   };
 }
 
-/** Reads `<cloudDir>/private.pem` at every decrypt, so a re-claim that changed the key is picked up. */
+/**
+ * Reads `<cloudDir>/private.pem` at every decrypt, so a re-claim that changed the key is picked up.
+ * Only a regular file of at most MAX_KEY_FILE_BYTES is read.
+ */
 export function fileChallengeDecryptor(cloudDir: string): ChallengeDecryptor {
   const path = join(cloudDir, PRIVATE_KEY_FILE);
-  return createChallengeDecryptor(() => readFile(path, 'utf8'));
+  return createChallengeDecryptor(async () => {
+    const pem = await readBoundedText(path, { maxBytes: MAX_KEY_FILE_BYTES });
+    if (pem === undefined) throw new Error(`${path} does not exist`);
+    return pem;
+  });
 }
 
 function describe(error: unknown): string {
+  if (error instanceof LinkError) return error.message;
   if (error instanceof Error) return (error as NodeJS.ErrnoException).code ?? error.message;
   return String(error);
 }

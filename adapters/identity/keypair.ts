@@ -2,16 +2,18 @@
  * The node's RSA-2048 identity in the cloud directory: `private.pem` (mode 0600) and `public.pem`.
  */
 import { createPrivateKey, createPublicKey, generateKeyPair } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../../effects/ports.js';
+import { FileReadError, readBoundedText } from '../fs/bounded-read.js';
 import { writeFileAtomic } from './atomic-file.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
 export const PRIVATE_KEY_FILE = 'private.pem';
 export const PUBLIC_KEY_FILE = 'public.pem';
+/** The most bytes a key file may hold (an RSA-16384 private key is about 12 KiB). */
+export const MAX_KEY_FILE_BYTES = 64 * 1024;
 
 export interface KeyPairPem {
   readonly privateKeyPem: string;
@@ -33,14 +35,15 @@ export async function generateRsaKeyPair(): Promise<{ privateKeyPem: string; pub
  * Keep the existing pair when `public.pem` exists and `private.pem` is a readable RSA key; the public
  * key sent to the cloud is always derived from the private key (and `public.pem` repaired if it
  * disagrees). Otherwise generate a new pair: `private.pem` first, then `public.pem`, so the presence
- * of `public.pem` marks a complete identity. Both files are written atomically.
+ * of `public.pem` marks a complete identity. Both files are written atomically. A key file that is
+ * not a regular file, or larger than MAX_KEY_FILE_BYTES, is refused (a FileReadError), never replaced.
  */
 export async function loadOrCreateKeyPair(cloudDir: string, logger?: Logger): Promise<KeyPairPem> {
   const privatePath = join(cloudDir, PRIVATE_KEY_FILE);
   const publicPath = join(cloudDir, PUBLIC_KEY_FILE);
-  const publicPem = await readFile(publicPath, 'utf8').catch(() => null);
+  const publicPem = await readKeyFile(publicPath);
   if (publicPem !== null) {
-    const privatePem = await readFile(privatePath, 'utf8').catch(() => null);
+    const privatePem = await readKeyFile(privatePath);
     const derived = privatePem === null ? null : derivePublicPem(privatePem);
     if (privatePem !== null && derived !== null) {
       if (normalize(derived) !== normalize(publicPem)) {
@@ -55,6 +58,16 @@ export async function loadOrCreateKeyPair(cloudDir: string, logger?: Logger): Pr
   await writeFileAtomic(privatePath, pair.privateKeyPem, { mode: 0o600 });
   await writeFileAtomic(publicPath, pair.publicKeyPem, { mode: 0o644 });
   return { ...pair, created: true };
+}
+
+/** The key file's text; null when missing or unreadable (a new pair is made). Hostile files throw. */
+export async function readKeyFile(path: string): Promise<string | null> {
+  try {
+    return (await readBoundedText(path, { maxBytes: MAX_KEY_FILE_BYTES })) ?? null;
+  } catch (error) {
+    if (error instanceof FileReadError && error.problem === 'unreadable') return null;
+    throw error;
+  }
 }
 
 function derivePublicPem(privatePem: string): string | null {

@@ -66,17 +66,17 @@ describe('loadConfig', () => {
     expect(error).toMatchObject({ code: 'CONFIG_BAD_VALUE', file: paths.netdataConf, line: 3, key: 'netdata cloud' });
   });
 
-  it.each(['netdataConf', 'claimConf'] as const)('a directory in place of %s is CONFIG_UNREADABLE', async (which) => {
+  it.each(['netdataConf', 'claimConf'] as const)('a directory in place of %s is CONFIG_NOT_REGULAR_FILE', async (which) => {
     await rm(paths[which]);
     await mkdir(paths[which]);
     const error = await rejection(loadConfig(paths, {}));
-    expect(error).toMatchObject({ code: 'CONFIG_UNREADABLE', file: paths[which] });
+    expect(error).toMatchObject({ code: 'CONFIG_NOT_REGULAR_FILE', file: paths[which] });
     expect(error.message).toContain('it is a directory');
   });
 
-  it.each(['cloud.conf', 'claimed_id'])('a directory in place of cloud.d/%s is CONFIG_UNREADABLE', async (name) => {
+  it.each(['cloud.conf', 'claimed_id'])('a directory in place of cloud.d/%s is CONFIG_NOT_REGULAR_FILE', async (name) => {
     await mkdir(join(cloudDir, name), { recursive: true });
-    expect((await rejection(loadConfig(paths, {}))).code).toBe('CONFIG_UNREADABLE');
+    expect((await rejection(loadConfig(paths, {}))).code).toBe('CONFIG_NOT_REGULAR_FILE');
   });
 
   it('a malformed claim.conf is CONFIG_SYNTAX', async () => {

@@ -150,7 +150,7 @@ describe('fuzz: the file loader', () => {
         expectLocated(error, named, true);
       }
     }), runs(100, 3_000));
-    // A directory where a file should be: CONFIG_UNREADABLE naming it.
-    await expect(loadConfig({ netdataConf: dir, cloudDir: dir }, {})).rejects.toMatchObject({ code: 'CONFIG_UNREADABLE', file: dir });
+    // A directory where a file should be: CONFIG_NOT_REGULAR_FILE naming it.
+    await expect(loadConfig({ netdataConf: dir, cloudDir: dir }, {})).rejects.toMatchObject({ code: 'CONFIG_NOT_REGULAR_FILE', file: dir });
   });
 });
