@@ -2,8 +2,11 @@
 import { z } from 'zod';
 import { MAX_WAIT_SECONDS } from './cloud-error-body.js';
 
-/** Backoff seconds are capped at what a Node.js timer can wait (~24.8 days; see cloud-error-body.ts). */
-const seconds = (min: number) => z.number().int().min(min).transform((n) => Math.min(n, MAX_WAIT_SECONDS));
+/**
+ * env backoff bounds: milliseconds on the wire (despite the names `minSeconds`/`maxSeconds`, see env.ts),
+ * capped at what a Node.js timer can wait (~24.8 days; see cloud-error-body.ts).
+ */
+const milliseconds = (min: number) => z.number().int().min(min).transform((n) => Math.min(n, MAX_WAIT_SECONDS * 1000));
 
 const httpsUrl = z.string().refine((value) => {
   try {
@@ -19,8 +22,8 @@ export const envAnswerSchema = z.object({
   transports: z.array(z.object({ type: z.string(), endpoint: z.string() })).min(1),
   backoff: z.object({
     base: z.number().int().min(1).max(10),
-    minSeconds: seconds(0),
-    maxSeconds: seconds(500),
+    minSeconds: milliseconds(0),
+    maxSeconds: milliseconds(500),
   }).optional(),
   capabilities: z.array(z.string()),
 });

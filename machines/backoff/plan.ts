@@ -57,5 +57,6 @@ export function resolveBackoffParams(config: BackoffOverrides, fromEnv: BackoffO
   const base = config.base ?? fromEnv?.base ?? DEFAULT_BACKOFF.base;
   const minSeconds = config.minSeconds ?? fromEnv?.minSeconds ?? DEFAULT_BACKOFF.minSeconds;
   const maxSeconds = Math.max(minSeconds, config.maxSeconds ?? fromEnv?.maxSeconds ?? DEFAULT_BACKOFF.maxSeconds);
-  return { base, minMs: minSeconds * 1000, maxMs: maxSeconds * 1000 };
+  // Rounded: the cloud's bounds arrive in milliseconds and are carried as (fractional) seconds.
+  return { base, minMs: Math.round(minSeconds * 1000), maxMs: Math.round(maxSeconds * 1000) };
 }

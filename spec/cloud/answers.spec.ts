@@ -44,10 +44,46 @@ describe('answer parsing', () => {
   it('env: unknown keys ignored, backoff optional, authEndpoint must be https', () => {
     const base = { authEndpoint: 'https://a/api/v1/auth', encoding: 'json', transports: [{ type: 'MQTTv5', endpoint: 'wss://b/mqtt', x: 1 }], capabilities: [], future: 1 };
     expect(parseEnvAnswer(answer(200, base))).toEqual({
-      authEndpoint: 'https://a/api/v1/auth', encoding: 'json', transports: [{ type: 'MQTTv5', endpoint: 'wss://b/mqtt' }], capabilities: [],
+      authEndpoint: 'https://a/api/v1/auth', encoding: 'json', transports: [{ type: 'MQTTv5', endpoint: 'wss://b:443/mqtt' }], capabilities: [],
     });
     expect(codeOf(() => parseEnvAnswer(answer(200, { ...base, authEndpoint: 'http://a' })))).toBe('ENV_BAD_SCHEMA');
     expect(codeOf(() => parseEnvAnswer(answer(200, '[]')))).toBe('ENV_BAD_SCHEMA');
+  });
+
+  it.each([
+    ['https://mqtt.netdata.cloud/mqtt', 'wss://mqtt.netdata.cloud:443/mqtt'],
+    ['https://h:8443/anything', 'wss://h:8443/mqtt'],
+    ['https://h', 'wss://h:443/mqtt'],
+    ['http://h', 'wss://h:80/mqtt'],
+    ['http://h:8080/x', 'wss://h:8080/mqtt'],
+    ['h:9443', 'wss://h:9443/mqtt'],
+    ['h', 'wss://h:443/mqtt'],
+    ['[::1]:9443', 'wss://[::1]:9443/mqtt'],
+    ['wss://h:9000/ws', 'wss://h:9000/ws'],
+    ['wss://h', 'wss://h:443/mqtt'],
+  ])('env: a transport endpoint %s is used as the agent uses it: %s', (endpoint, url) => {
+    const base = { authEndpoint: 'https://a/api/v1/auth', encoding: 'proto', transports: [{ type: 'MQTTv5', endpoint }], capabilities: [] };
+    expect(parseEnvAnswer(answer(200, base)).transports).toEqual([{ type: 'MQTTv5', endpoint: url }]);
+  });
+
+  it.each(['ws://h/mqtt', 'mqtt://h', 'ftp://h', 'https://u:p@h', 'https://', 'a b', '\u001b]0;x'])('env: an endpoint %j alone is ENV_BAD_ENDPOINT naming it', (endpoint) => {
+    const base = { authEndpoint: 'https://a/api/v1/auth', encoding: 'proto', transports: [{ type: 'MQTTv5', endpoint }], capabilities: [] };
+    const error = (() => {
+      try {
+        parseEnvAnswer(answer(200, base));
+      } catch (e) {
+        return e as { code: string; message: string };
+      }
+      throw new Error('expected ENV_BAD_ENDPOINT');
+    })();
+    expect(error.code).toBe('ENV_BAD_ENDPOINT');
+    if (!endpoint.includes(':p@')) expect(error.message).toContain(JSON.stringify(endpoint));
+  });
+
+  it('env: backoff minSeconds/maxSeconds are milliseconds on the wire (aclk_tbeb_delay), passed on in seconds', () => {
+    const base = { authEndpoint: 'https://a/api/v1/auth', encoding: 'proto', transports: [{ type: 'MQTTv5', endpoint: 'h' }], capabilities: [] };
+    expect(parseEnvAnswer(answer(200, { ...base, backoff: { base: 2, minSeconds: 1500, maxSeconds: 60_000 } })).backoff)
+      .toEqual({ base: 2, minSeconds: 1.5, maxSeconds: 60 });
   });
 
   it('cloud error bodies are parsed leniently and never throw', () => {

@@ -81,7 +81,7 @@ describe('cloud api: cloud error answers', () => {
 });
 
 describe('cloud api: env answer validation', () => {
-  it('keeps only MQTTv5/MQTTv3 over wss:, MQTTv5 first; none: ENV_NO_TRANSPORT', async () => {
+  it('keeps only usable MQTTv5/MQTTv3 offers, MQTTv5 first, as wss://host:port/path; none: ENV_NO_TRANSPORT', async () => {
     cloud.configure({
       transports: [
         { type: 'MQTTv3' },
@@ -92,8 +92,8 @@ describe('cloud api: env answer validation', () => {
     });
     const answer = await env();
     expect(answer.transports.map((t) => `${t.type} ${t.endpoint}`)).toEqual([
-      'MQTTv5 wss://broker.example/mqtt',
-      `MQTTv3 ${cloud.url.replace('https:', 'wss:')}/mqtt`,
+      'MQTTv5 wss://broker.example:443/mqtt',
+      `MQTTv3 wss://127.0.0.1:${new URL(cloud.url).port}/mqtt`,
     ]);
     cloud.configure({ transports: [{ type: 'MQTTv3' }] });
     expect((await env()).transports.map((t) => t.type)).toEqual(['MQTTv3']);
