@@ -8,8 +8,7 @@ import { Agent } from 'node:https';
 import { agentTlsOptions } from '../adapters/cloud-api/agent.js';
 import { describeCloudError, parseCloudErrorBody } from '../adapters/cloud-api/cloud-error-body.js';
 import { sendHttpsRequest } from '../adapters/cloud-api/https-request.js';
-import { LinkError } from '../effects/errors.js';
-import { CliError } from './errors.js';
+import { CliError, withTlsAdvice } from './errors.js';
 
 export interface AdminTarget {
   readonly url: string;
@@ -44,10 +43,7 @@ export function adminClient(target: AdminTarget): AdminClient {
         what: `admin request ${method} ${path}`,
       });
     } catch (error) {
-      if (error instanceof LinkError && error.code === 'TLS_VERIFY_FAILED') {
-        throw new CliError(error.code, `${error.message} (pass --ca with the CA path that \`aclk cloud\` printed, or --insecure)`);
-      }
-      throw error;
+      throw withTlsAdvice(error, 'Pass --ca with the CA path that `aclk cloud` printed, or --insecure');
     } finally {
       agent.destroy();
     }

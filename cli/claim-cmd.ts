@@ -10,7 +10,8 @@ import { claim } from '../adapters/claim/index.js';
 import { createTunnelAgent } from '../adapters/proxy/agent.js';
 import { parseProxySetting } from '../adapters/proxy/parse.js';
 import { targetOf } from '../link/network.js';
-import { CliError, EXIT_USAGE } from './errors.js';
+import { CliError, EXIT_USAGE, withTlsAdvice } from './errors.js';
+import { warnInsecureClaim } from './insecure-warning.js';
 import { stderrLogger } from './logger.js';
 import { cloudDirOf, httpsUrl, intIn, list, readPem } from './parse.js';
 
@@ -38,7 +39,7 @@ export function registerClaim(program: Command): void {
     .addOption(new Option('--token <token>', 'claim token').env('ACLK_CLAIM_TOKEN').makeOptionMandatory())
     .option('--rooms <ids>', 'comma-separated room ids', list, [])
     .option('--proxy <setting>', 'none, env (the default), http://host:port, socks5://..., socks5h://...')
-    .option('--insecure', 'accept a self-signed certificate, skip host name checks (test clouds only)')
+    .option('--insecure', 'accept a self-signed certificate, skip host name checks (test clouds only; warns, and is stored in cloud.conf)')
     .option('--ca <file>', 'extra CA certificate (PEM) to trust, e.g. the dev cloud\'s')
     .option('--cloud-dir <dir>', 'cloud.d directory (default: $ACLK_CLOUD_DIR or /var/lib/netdata/cloud.d)')
     .option('--hostname <name>', 'node name shown by the cloud (default: this host\'s name)')
@@ -53,6 +54,8 @@ export function registerClaim(program: Command): void {
       const proxy = parseProxySetting(setting, process.env, targetOf(flags.url));
       if (!proxy.ok) throw new CliError(proxy.error.code, `--proxy: ${proxy.error.message}`, EXIT_USAGE);
       const tunnel = proxy.proxy;
+      const cloudDir = cloudDirOf(flags.cloudDir);
+      if (flags.insecure) warnInsecureClaim(stderrLogger('warn', 'claim'), flags.url, cloudDir);
       const { claimId } = await claim({
         url: flags.url,
         token: flags.token,
@@ -60,11 +63,13 @@ export function registerClaim(program: Command): void {
         ...(flags.proxy !== undefined ? { proxy: flags.proxy } : {}),
         insecure: flags.insecure === true,
         ...(ca !== undefined ? { ca } : {}),
-        cloudDir: cloudDirOf(flags.cloudDir),
+        cloudDir,
         hostname: flags.hostname ?? osHostname(),
         retries: flags.retries,
         ...(tunnel.kind !== 'direct' ? { createAgent: (tls) => createTunnelAgent(tunnel, tls) as Agent } : {}),
         logger: stderrLogger(flags.verbose ? 'info' : 'silent', 'claim'),
+      }).catch((error: unknown) => {
+        throw withTlsAdvice(error, 'Pass the cloud\'s CA certificate with --ca, or --insecure for a test cloud only');
       });
       process.stdout.write(`${claimId}\n`);
     });

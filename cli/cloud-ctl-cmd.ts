@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { adminClient, type AdminClient } from './admin-client.js';
 import { CliError, EXIT_USAGE, usageError } from './errors.js';
 import { httpsUrl, intIn, readPem, requireFile } from './parse.js';
+import { terminalBlock, terminalJson, terminalText } from './terminal-text.js';
 
 interface TargetFlags {
   readonly url?: string;
@@ -51,8 +52,9 @@ async function connect(flags: TargetFlags): Promise<AdminClient> {
   return adminClient({ url, adminToken, insecure: flags.insecure === true, ...(ca !== undefined ? { ca } : {}) });
 }
 
+/** A human line (node names, message types... come from the cloud: controls made visible) or, for --json, the exact JSON. */
 const print = (value: unknown): void => {
-  process.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
+  process.stdout.write(`${typeof value === 'string' ? terminalText(value) : terminalJson(value)}\n`);
 };
 
 interface NodeView { claimId: string; hostname: string; connected: boolean; rooms: string[] }
@@ -131,7 +133,8 @@ export function registerCloudCtl(program: Command): void {
       const reply = await (await connect(flags))<{ status: number; body: string }>('POST', `/admin/nodes/${encodeURIComponent(flags.node)}/cmd`, {
         method: flags.method, path: flags.path, timeoutMs: flags.timeout * 1000, ...(flags.body !== undefined ? { body: flags.body } : {}),
       }, flags.timeout * 1000 + 5000);
-      print(flags.json ? reply : reply.body);
+      if (flags.json) print(reply);
+      else process.stdout.write(`${terminalBlock(String(reply.body))}\n`);
       if (reply.status >= 400) throw new CliError('CMD_HTTP_ERROR', `the node answered ${flags.method} ${flags.path} with HTTP ${reply.status}`);
     });
 }

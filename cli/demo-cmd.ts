@@ -19,6 +19,7 @@ import { stderrLogger } from './logger.js';
 import { waitForStopSignal } from './signals.js';
 import { serveState, type StateServer } from './state-channel.js';
 import { changeLine } from './state-format.js';
+import { terminalBlock } from './terminal-text.js';
 import { onStateChange } from './watch.js';
 
 export const DEMO_NETDATA_CONF = `[global]
@@ -46,7 +47,8 @@ export function registerDemo(program: Command): void {
 async function demoAction(flags: { once?: boolean }): Promise<void> {
   const t0 = Date.now();
   const elapsed = (): string => `+${((Date.now() - t0) / 1000).toFixed(3).padStart(7, '0')}`;
-  const say = (text: string): void => void process.stdout.write(`${text}\n`);
+  // Narration quotes the cloud and the node (a cmd answer): no control character reaches the terminal.
+  const say = (text: string): void => void process.stdout.write(`${terminalBlock(text)}\n`);
   const signals = waitForStopSignal();
   const dir = await mkdtemp(join(tmpdir(), 'aclk-demo-'));
   let cloud: DevCloud | null = null;

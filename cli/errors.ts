@@ -4,13 +4,20 @@
  * else is `INTERNAL_ERROR` (the stack only with ACLK_DEBUG=1).
  */
 import { CommanderError } from 'commander';
+import { TLS_VERIFY_ADVICE } from '../adapters/cloud-api/transport-errors.js';
 import { LinkError } from '../effects/errors.js';
+import { terminalBlock, terminalText } from './terminal-text.js';
 
-/** Exit codes: 0 ok, 1 a runtime failure (coded), 2 a usage error (bad flags, bad files given). */
+/**
+ * Exit codes: 0 ok, 1 a runtime failure (coded), 2 a usage error (bad flags, a file named on the
+ * command line that is missing or unusable), 3 an invalid configuration at start (CONFIG_*: netdata.conf,
+ * cloud.conf, claim.conf, the environment; restarting cannot help until it is fixed).
+ */
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_CONFIG = 3;
 
-/** A failure the CLI itself reports; `exitCode` 2 for usage problems. */
+/** A failure the CLI itself reports; `exitCode` 2 for usage problems, 3 for configuration ones. */
 export class CliError extends LinkError {
   readonly exitCode: number;
 
@@ -23,8 +30,21 @@ export class CliError extends LinkError {
 
 export const usageError = (message: string): CliError => new CliError('CLI_USAGE', message, EXIT_USAGE);
 
-/** One line, whatever the message contains. */
-export const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+/**
+ * A TLS_VERIFY_FAILED error with the command's own advice (its flags) in place of the generic one, so
+ * the message gives one piece of advice, not two. Any other error is returned as it is.
+ */
+export function withTlsAdvice(error: unknown, advice: string): unknown {
+  if (!(error instanceof LinkError) || error.code !== 'TLS_VERIFY_FAILED') return error;
+  const message = error.message.includes(TLS_VERIFY_ADVICE) ? error.message.replace(TLS_VERIFY_ADVICE, advice) : `${error.message}. ${advice}`;
+  return new CliError(error.code, message);
+}
+
+/**
+ * One line, whatever the message contains: line breaks (and the blanks around them) become one space,
+ * every other control character a visible escape (terminal-text.ts).
+ */
+export const oneLine = (text: string): string => terminalText(text.replace(/\s*[\r\n]+\s*/g, ' ').trim());
 
 export interface Reported {
   readonly line: string;
@@ -35,8 +55,8 @@ export interface Reported {
 const commanderText = (error: CommanderError): string => oneLine(error.message.replace(/^error:\s*/i, ''));
 
 export function describeFailure(error: unknown, commandPath = 'aclk'): Reported {
-  if (error instanceof CliError) return { line: `${error.code}: ${oneLine(error.message)}`, exitCode: error.exitCode };
-  if (error instanceof LinkError) return { line: `${error.code}: ${oneLine(error.message)}`, exitCode: EXIT_FAILURE };
+  if (error instanceof CliError) return { line: `${oneLine(error.code)}: ${oneLine(error.message)}`, exitCode: error.exitCode };
+  if (error instanceof LinkError) return { line: `${oneLine(error.code)}: ${oneLine(error.message)}`, exitCode: EXIT_FAILURE };
   if (error instanceof CommanderError) {
     return { line: `CLI_USAGE: ${commanderText(error)} (see ${commandPath} --help)`, exitCode: EXIT_USAGE };
   }
@@ -51,6 +71,6 @@ export function describeFailure(error: unknown, commandPath = 'aclk'): Reported 
 export function reportFailure(error: unknown, commandPath?: string): number {
   const reported = describeFailure(error, commandPath);
   process.stderr.write(`${reported.line}\n`);
-  if (process.env.ACLK_DEBUG === '1' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (process.env.ACLK_DEBUG === '1' && error instanceof Error && error.stack) process.stderr.write(`${terminalBlock(error.stack)}\n`);
   return reported.exitCode;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `aclk`: the Agent-Cloud Link's command line. Every failure is ONE line `CODE: message` on stderr
- * and a non-zero exit (1 runtime, 2 usage); never a stack trace (ACLK_DEBUG=1 adds it).
+ * and a non-zero exit (1 runtime, 2 usage, 3 invalid configuration); never a stack trace (ACLK_DEBUG=1 adds it).
  */
 import { Command, CommanderError } from 'commander';
 import { LINK_VERSION } from '../link/create-link.js';
@@ -30,7 +30,7 @@ export function buildProgram(): Command {
       + '        --ca "$(jq -r .ca cloud.json)" --cloud-dir ./cloud.d\n'
       + '  $ aclk run --cloud-dir ./cloud.d --ca "$(jq -r .ca cloud.json)" --json\n'
       + '  $ aclk state --cloud-dir ./cloud.d\n'
-      + '\nExit codes: 0 ok, 1 failure (CODE: message on stderr), 2 usage error.');
+      + '\nExit codes: 0 ok, 1 failure (CODE: message on stderr), 2 usage error, 3 invalid configuration (aclk run).');
   registerCloud(program);
   registerClaim(program);
   registerRun(program);

@@ -1,6 +1,7 @@
 /** Option parsers and defaults shared by the commands. Parsers throw commander's InvalidArgumentError. */
 import { InvalidArgumentError } from 'commander';
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CliError, EXIT_USAGE } from './errors.js';
@@ -44,12 +45,32 @@ export function stateDirOf(option: string | undefined): string {
   return join(base, 'aclk', 'dev-cloud');
 }
 
-/** A file given on the command line must exist and be a regular file. */
+/**
+ * Errors that mean the path names nothing: CLI_FILE_NOT_FOUND. Any other (EACCES on the file or a
+ * directory above it, ELOOP...), or a path that is not a regular file, is CLI_FILE_UNREADABLE.
+ */
+const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
+
+const WHY: Readonly<Record<string, string>> = { EACCES: 'permission denied', EPERM: 'permission denied', ELOOP: 'a symbolic link loop' };
+
+const unreadable = (what: string, full: string, error: NodeJS.ErrnoException): CliError => {
+  const why = error.code === undefined ? error.message : `${error.code}${WHY[error.code] !== undefined ? `: ${WHY[error.code]}` : ''}`;
+  return new CliError('CLI_FILE_UNREADABLE', `cannot read ${what} ${full} (${why})`, EXIT_USAGE);
+};
+
+/** A file given on the command line must exist, be a regular file and be readable by this user. */
 export async function requireFile(path: string, what: string): Promise<string> {
   const full = resolve(path);
-  const info = await stat(full).catch(() => null);
-  if (info === null) throw new CliError('CLI_FILE_NOT_FOUND', `${what} ${full} does not exist`, EXIT_USAGE);
-  if (!info.isFile()) throw new CliError('CLI_FILE_NOT_FOUND', `${what} ${full} is not a regular file`, EXIT_USAGE);
+  const info = await stat(full).catch((error: NodeJS.ErrnoException) => {
+    if (ABSENT.has(error.code ?? '')) throw new CliError('CLI_FILE_NOT_FOUND', `${what} ${full} does not exist`, EXIT_USAGE);
+    throw unreadable(what, full, error);
+  });
+  if (!info.isFile()) {
+    throw new CliError('CLI_FILE_UNREADABLE', `cannot read ${what} ${full}: it is ${info.isDirectory() ? 'a directory' : 'not a regular file'}`, EXIT_USAGE);
+  }
+  await access(full, constants.R_OK).catch((error: NodeJS.ErrnoException) => {
+    throw unreadable(what, full, error);
+  });
   return full;
 }
 
@@ -57,7 +78,7 @@ export async function requireFile(path: string, what: string): Promise<string> {
 export async function readPem(path: string, what: string): Promise<string> {
   const full = await requireFile(path, what);
   const text = await readFile(full, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new CliError('CLI_FILE_UNREADABLE', `cannot read ${what} ${full} (${error.code ?? 'unreadable'})`, EXIT_USAGE);
+    throw unreadable(what, full, error);
   });
   if (!text.includes('-----BEGIN CERTIFICATE-----')) {
     throw new CliError('CLI_BAD_CERTIFICATE', `${what} ${full} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`, EXIT_USAGE);

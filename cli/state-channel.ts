@@ -7,8 +7,12 @@
  * and a dead run cannot leave a stale answer: a leftover socket that refuses connections is removed
  * by the next `aclk run`; a socket that answers means another run owns this cloud directory, and the
  * second run refuses to start (two links under one identity would fight over the session).
+ *
+ * The socket is mode 0600 whatever the umask, and never reachable with a wider mode: it is bound in a
+ * fresh 0700 directory, set to 0600, then hard-linked to its place (which also fails, rather than
+ * replaces, if another run took the place meanwhile). Another user gets EACCES: LINK_STATE_DENIED.
  */
-import { mkdir, unlink } from 'node:fs/promises';
+import { chmod, link, mkdir, mkdtemp, rmdir, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { CliError } from './errors.js';
@@ -63,10 +67,7 @@ export async function serveState(cloudDir: string, report: () => StateReport): P
     socket.on('error', () => socket.destroy());
     socket.end(`${JSON.stringify(report())}\n`);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(new CliError('STATE_SOCKET_FAILED', `cannot serve the state on ${path} (${error.code ?? error.message})`)));
-    server.listen(path, () => resolve());
-  });
+  await listenPrivately(server, cloudDir, path);
   return {
     path,
     close: () => new Promise<void>((resolve) => {
@@ -76,7 +77,36 @@ export async function serveState(cloudDir: string, report: () => StateReport): P
   };
 }
 
-/** The live state of the run using `cloudDir`, or a LINK_NOT_RUNNING CliError. */
+/** Listens on `path` with a socket of mode 0600 (see the top of this file). */
+async function listenPrivately(server: Server, cloudDir: string, path: string): Promise<void> {
+  const failed = (error: NodeJS.ErrnoException) => new CliError('STATE_SOCKET_FAILED', `cannot serve the state on ${path} (${error.code ?? error.message})`);
+  const dir = await mkdtemp(join(cloudDir, '.')).catch((error: NodeJS.ErrnoException) => {
+    throw failed(error);
+  });
+  const bound = join(dir, 's');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => reject(failed(error)));
+      server.listen(bound, () => resolve());
+    });
+    await chmod(bound, 0o600);
+    await link(bound, path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EEXIST') throw new CliError('LINK_ALREADY_RUNNING', `another aclk run is using ${cloudDir} (it created ${path} first): stop it first`);
+      throw failed(error);
+    });
+  } catch (error) {
+    server.close();
+    throw error instanceof CliError ? error : failed(error as NodeJS.ErrnoException);
+  } finally {
+    await unlink(bound).catch(() => undefined);
+    await rmdir(dir).catch(() => undefined);
+  }
+}
+
+/** Connection errors that say this user is refused (the cloud directory or the socket is another user's), not that no run is there. */
+const DENIED = new Set(['EACCES', 'EPERM']);
+
+/** The live state of the run using `cloudDir`; a LINK_NOT_RUNNING or LINK_STATE_DENIED CliError. */
 export function readState(cloudDir: string, timeoutMs = 3000): Promise<StateReport> {
   const path = socketPath(cloudDir);
   const notRunning = (why: string) => new CliError('LINK_NOT_RUNNING', `no aclk run is using ${cloudDir} (${why}): start one with \`aclk run --cloud-dir ${cloudDir}\``);
@@ -90,6 +120,10 @@ export function readState(cloudDir: string, timeoutMs = 3000): Promise<StateRepo
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      if (DENIED.has(error.code ?? '')) {
+        reject(new CliError('LINK_STATE_DENIED', `this user may not read the state of the aclk run using ${cloudDir} (${error.code} on ${path}): run aclk state as the user that runs aclk run`));
+        return;
+      }
       reject(notRunning(error.code === 'ENOENT' ? `no state socket ${path}` : `its state socket ${path} is stale: ${error.code ?? error.message}`));
     });
     socket.once('end', () => {

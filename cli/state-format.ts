@@ -1,5 +1,6 @@
 /** How states are printed: the `aclk run` line per change (human or JSON) and the `aclk state` table. */
 import type { LinkState } from '../link/state.js';
+import { terminalText } from './terminal-text.js';
 
 /** `--json`: one object per line per state change. Contains no secret (LinkState holds none). */
 export function changeRecord(state: LinkState, time: Date): Record<string, unknown> {
@@ -35,7 +36,8 @@ export function changeLine(state: LinkState, time: Date, stamp?: string): string
   } else if (state.online && state.mqttVersion !== null) {
     extra = ` (MQTT ${state.mqttVersion === 5 ? '5' : '3.1.1'})`;
   }
-  return `${clock} ${state.state.padEnd(26)} ${state.reasonCode}: ${state.reason}${extra}`;
+  // The reason may quote the cloud (an error body): no control character reaches the terminal.
+  return terminalText(`${clock} ${state.state.padEnd(26)} ${state.reasonCode}: ${state.reason}${extra}`);
 }
 
 const cell = (value: unknown): string => {
@@ -49,6 +51,6 @@ const cell = (value: unknown): string => {
 /** The `aclk state` table: one `key  value` row per field of PROTOCOL.md section 7. */
 export function stateTable(fields: Record<string, unknown>, header?: string): string {
   const width = Math.max(...Object.keys(fields).map((k) => k.length));
-  const rows = Object.entries(fields).map(([k, v]) => `${k.padEnd(width)}  ${cell(v)}`);
-  return `${header !== undefined ? `${header}\n` : ''}${rows.join('\n')}\n`;
+  const rows = Object.entries(fields).map(([k, v]) => terminalText(`${k.padEnd(width)}  ${cell(v)}`));
+  return `${header !== undefined ? `${terminalText(header)}\n` : ''}${rows.join('\n')}\n`;
 }

@@ -68,8 +68,8 @@ const FINAL_TRANSPORT_CODES = new Set(['TLS_VERIFY_FAILED', 'ABORTED', 'INVALID_
 
 export function transportOutcome(error: LinkError): ClaimOutcome {
   if (FINAL_TRANSPORT_CODES.has(error.code)) {
-    const hint = error.code === 'TLS_VERIFY_FAILED' ? ' (pass the cloud\'s CA certificate, or insecure for a test cloud only)' : '';
-    return { kind: 'final', error: new LinkError(error.code, `claim failed: ${error.message}${hint}`, { cause: error }) };
+    // A TLS_VERIFY_FAILED message already ends with its advice (transport-errors.ts): none is added here.
+    return { kind: 'final', error: new LinkError(error.code, `claim failed: ${error.message}`, { cause: error }) };
   }
   return { kind: 'retry', reason: `${error.code}: ${error.message}` };
 }

@@ -39,6 +39,12 @@ function nodeCode(error: unknown): string | undefined {
 }
 
 /**
+ * The advice a TLS_VERIFY_FAILED message ends with, exactly once (callers with a better one for their
+ * context, such as the CLI's `--ca`, replace it rather than add theirs).
+ */
+export const TLS_VERIFY_ADVICE = 'Configure the cloud\'s CA certificate, or set insecure only for a test cloud';
+
+/**
  * @param what a short description of the request for the message, e.g. `env request to https://host`.
  */
 export function mapTransportError(error: unknown, what: string): LinkError {
@@ -48,7 +54,7 @@ export function mapTransportError(error: unknown, what: string): LinkError {
   if (code !== undefined && TLS_VERIFY_CODES.has(code)) {
     return new LinkError(
       'TLS_VERIFY_FAILED',
-      `${what}: TLS certificate verification failed (${code}): ${detail}. Configure the cloud's CA certificate, or set insecure only for a test cloud`,
+      `${what}: TLS certificate verification failed (${code}): ${detail}. ${TLS_VERIFY_ADVICE}`,
       { cause: error },
     );
   }

@@ -1,5 +1,5 @@
 /**
- * Usage and file errors: ONE line `CODE: message` on stderr, a non-zero exit (2 usage, 1 runtime),
+ * Usage and file errors: ONE line `CODE: message` on stderr, a non-zero exit (2 usage, 1 runtime, 3 configuration),
  * no stack trace, nothing on stdout. Every command has --help with examples (exit 0).
  */
 import { writeFile } from 'node:fs/promises';
@@ -35,16 +35,16 @@ describe('aclk: coded one-line errors', () => {
     expectOneLine(await aclk(args), pattern, 2);
   });
 
-  it('a malformed or missing netdata.conf, a bad --ca: exit 2 with the config code', async () => {
+  it('a malformed netdata.conf: exit 3 with the config code; a missing netdata.conf, a bad --ca: exit 2', async () => {
     const dir = await makeTempDir('aclk-cli-err-');
     const cloudDir = join(dir, 'cloud.d');
     await writeFile(join(dir, 'syntax.conf'), '[global\nnetdata cloud = enable\n');
     await writeFile(join(dir, 'value.conf'), '[global]\n    netdata cloud = maybe\n');
     await writeFile(join(dir, 'proxy.conf'), '[cloud]\n    proxy = ftp://proxy:21\n');
     await writeFile(join(dir, 'not-a-cert.pem'), 'hello\n');
-    expectOneLine(await aclk(['run', '--cloud-dir', cloudDir, '--config', join(dir, 'syntax.conf')]), /^CONFIG_SYNTAX: .*syntax\.conf:1: /, 2);
-    expectOneLine(await aclk(['run', '--cloud-dir', cloudDir, '--config', join(dir, 'value.conf'), '--json']), /^CONFIG_BAD_VALUE: .*value\.conf:2: \[global\] netdata cloud: /, 2);
-    expectOneLine(await aclk(['run', '--cloud-dir', cloudDir, '--config', join(dir, 'proxy.conf')]), /^CONFIG_BAD_VALUE: .*\[cloud\] proxy: /, 2);
+    expectOneLine(await aclk(['run', '--cloud-dir', cloudDir, '--config', join(dir, 'syntax.conf')]), /^CONFIG_SYNTAX: .*syntax\.conf:1: /, 3);
+    expectOneLine(await aclk(['run', '--cloud-dir', cloudDir, '--config', join(dir, 'value.conf'), '--json']), /^CONFIG_BAD_VALUE: .*value\.conf:2: \[global\] netdata cloud: /, 3);
+    expectOneLine(await aclk(['run', '--cloud-dir', cloudDir, '--config', join(dir, 'proxy.conf')]), /^CONFIG_BAD_VALUE: .*\[cloud\] proxy: /, 3);
     expectOneLine(await aclk(['run', '--cloud-dir', cloudDir, '--config', join(dir, 'missing.conf')]), /^CLI_FILE_NOT_FOUND: the configuration file .*missing\.conf does not exist$/, 2);
     expectOneLine(await aclk(['run', '--cloud-dir', cloudDir, '--ca', join(dir, 'not-a-cert.pem')]), /^CLI_BAD_CERTIFICATE: /, 2);
   });
