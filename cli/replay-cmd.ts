@@ -1,12 +1,13 @@
 /**
- * `aclk replay FILE [--verify] [--json] [--inspect [port]]`: re-runs a recording (`aclk run --record
+ * `aclk replay FILE [--verify] [--json] [--max-size MiB] [--inspect [port]] [--inspect-host host]`: re-runs a recording (`aclk run --record
  * FILE`) through the real statechart with a simulated clock and prints the state timeline; `--verify`
  * exits 1 at the first divergence from the recorded path; `--inspect` serves the Stately inspector and
- * replays paced, so a person watches the recorded run, then keeps serving until Ctrl-C.
+ * replays paced, so a person watches the recorded run, then keeps serving until Ctrl-C. The file is
+ * read as a stream of lines, at most --max-size MiB (default 256).
  */
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
-import { startLocalInspector, type LocalInspector } from '../link/inspection.js';
+import { inspectorFromFlags, type LocalInspector } from '../link/inspection.js';
 import { replayFile } from '../simulations/replay/print.js';
 import { CliError } from './errors.js';
 import { intIn, requireFile } from './parse.js';
@@ -17,6 +18,8 @@ interface ReplayFlags {
   readonly json?: boolean;
   readonly slack?: number;
   readonly inspect?: number | true;
+  readonly inspectHost?: string;
+  readonly maxSize?: number;
   readonly pace?: number;
 }
 
@@ -42,7 +45,9 @@ export function registerReplay(program: Command): void {
     .option('--verify', 'compare with the recorded states; exit 1 at the first divergence')
     .option('--json', 'the timeline as JSON')
     .option('--slack <ms>', 'tolerate timers that fired this late in a real run (default 0)', intIn(0, 60_000))
-    .option('--inspect [port]', 'serve the Stately inspector on http://localhost:<port> (default 8080) and replay paced', intIn(1, 65535))
+    .option('--max-size <MiB>', 'the largest recording read (default 256)', intIn(1, 65536))
+    .option('--inspect [port]', 'serve the Stately inspector on http://127.0.0.1:<port> (default 8080) and replay paced', intIn(1, 65535))
+    .option('--inspect-host <host>', 'listen for the inspector on <host> instead of 127.0.0.1 (implies --inspect; no authentication: warns)')
     .option('--pace <ms>', 'with --inspect: pause after each recorded event (default 250)', intIn(0, 60_000))
     .addHelpText('after', '\nExamples:\n'
       + '  $ aclk run --cloud-dir ./cloud.d --record run.jsonl\n'
@@ -51,8 +56,7 @@ export function registerReplay(program: Command): void {
       + '  $ aclk replay simulations/scenarios/ban.jsonl --inspect 8080 --pace 500')
     .action(async (file: string, flags: ReplayFlags) => {
       const path = await requireFile(file, 'the recording');
-      const inspector = flags.inspect === undefined ? null
-        : await startLocalInspector(typeof flags.inspect === 'number' ? flags.inspect : 8080);
+      const inspector = await inspectorFromFlags(flags);
       const signals = inspector ? waitForStopSignal() : null;
       let code: number;
       try {
@@ -61,6 +65,7 @@ export function registerReplay(program: Command): void {
           ...(flags.verify ? { verify: true } : {}),
           ...(flags.json ? { json: true } : {}),
           ...(flags.slack !== undefined ? { slackMs: flags.slack } : {}),
+          ...(flags.maxSize !== undefined ? { maxBytes: flags.maxSize * 1024 * 1024 } : {}),
           ...(inspector ? { inspect: { observer: inspector.inspect, paceMs: flags.pace ?? 250 } } : {}),
         });
         if (inspector && signals) {
@@ -68,7 +73,7 @@ export function registerReplay(program: Command): void {
           await signals.stopped;
         }
       } finally {
-        inspector?.stop();
+        await inspector?.stop();
         signals?.dispose();
       }
       if (code !== 0) throw new CliError('REPLAY_DIVERGED', 'the machine took a different path than the recording (see above)');

@@ -6,24 +6,28 @@
  * requests are answered by the built-in handler (info-handler.ts).
  *
  * A configuration that is invalid at start (CONFIG_*) is reported as ONE line `CODE: message` and
- * exit 2; an invalid one at a SIGHUP leaves the link `disabled` with that reason (netdata's way),
- * and the run goes on until the configuration is fixed and reloaded again.
+ * exit 3 (EXIT_CONFIG); one with insecure on is warned about once, before any request. An invalid
+ * one at a SIGHUP leaves the link `disabled` with that reason (netdata's way), and the run goes on
+ * until the configuration is fixed and reloaded again.
  */
 import type { Command } from 'commander';
 import { fileConfigSource } from '../adapters/config/load.js';
 import { isLinkError } from '../effects/errors.js';
+import type { LinkConfig } from '../effects/ports.js';
 import { createCloudLink } from '../link/cloud-link.js';
-import { startLocalInspector } from '../link/inspection.js';
+import { inspectorFromFlags } from '../link/inspection.js';
 import { fileRecorder } from '../link/record.js';
 import { ResolvingConfigSource } from '../link/network.js';
 import { toAclkStateJson } from '../link/state.js';
-import { CliError, EXIT_USAGE } from './errors.js';
+import { CliError, EXIT_CONFIG } from './errors.js';
 import { infoHandler } from './info-handler.js';
+import { warnInsecureRun } from './insecure-warning.js';
 import { stderrLogger } from './logger.js';
 import { cloudDirOf, intIn, readPem, requireFile } from './parse.js';
 import { waitForStopSignal } from './signals.js';
 import { serveState } from './state-channel.js';
 import { changeLine, changeRecord } from './state-format.js';
+import { terminalJson } from './terminal-text.js';
 import { onStateChange } from './watch.js';
 
 interface RunFlags {
@@ -35,7 +39,8 @@ interface RunFlags {
   readonly disableCloud?: boolean;
   readonly verbose?: boolean;
   readonly record?: string;
-  readonly inspect?: number;
+  readonly inspect?: number | true;
+  readonly inspectHost?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -55,7 +60,8 @@ export function registerRun(program: Command): void {
     .option('--disable-cloud', 'an inert link, as in a build without the cloud')
     .option('--verbose', 'log at info level (default: warnings and errors)')
     .option('--record <file>', 'write a JSONL recording of the run (secrets removed), for `aclk replay`')
-    .option('--inspect [port]', 'serve the Stately inspector on http://localhost:<port> (default 8080), sanitised', intIn(1, 65535))
+    .option('--inspect [port]', 'serve the Stately inspector on http://127.0.0.1:<port> (default 8080), sanitised', intIn(1, 65535))
+    .option('--inspect-host <host>', 'listen for the inspector on <host> instead of 127.0.0.1 (implies --inspect; no authentication: warns)')
     .addHelpText('after', '\nExamples:\n'
       + '  $ aclk run --cloud-dir ./cloud.d --ca dev-cloud/ca.pem\n'
       + '  $ aclk run --config /etc/netdata/netdata.conf --json | jq -c \'{time, state, code}\'\n'
@@ -71,10 +77,9 @@ async function runAction(flags: RunFlags): Promise<void> {
   const cloudDir = cloudDirOf(flags.cloudDir);
   const logger = stderrLogger(flags.verbose ? 'info' : 'warn', 'link');
   const startedAt = new Date().toISOString();
-  if (!flags.disableCloud) await checkConfiguration({ cloudDir, netdataConf, claimConf, ca });
+  if (!flags.disableCloud) warnInsecureRun(logger, await checkConfiguration({ cloudDir, netdataConf, claimConf, ca }), cloudDir);
 
-  const inspector = flags.inspect === undefined ? null
-    : await startLocalInspector(typeof flags.inspect === 'number' ? flags.inspect : 8080);
+  const inspector = await inspectorFromFlags(flags);
   if (inspector) process.stderr.write(`inspector: open ${inspector.url} to watch the statechart live\n`);
   const link = createCloudLink({
     cloudDir,
@@ -89,7 +94,7 @@ async function runAction(flags: RunFlags): Promise<void> {
   });
   const channel = await serveState(cloudDir, () => ({ pid: process.pid, startedAt, cloudDir, state: toAclkStateJson(link.getState()) }));
   onStateChange(link, (state, time) => {
-    process.stdout.write(`${flags.json ? JSON.stringify(changeRecord(state, time)) : changeLine(state, time)}\n`);
+    process.stdout.write(`${flags.json ? terminalJson(changeRecord(state, time)) : changeLine(state, time)}\n`);
   });
   const signals = waitForStopSignal(() => {
     logger.warn('SIGHUP: reloading the configuration');
@@ -99,7 +104,7 @@ async function runAction(flags: RunFlags): Promise<void> {
     await link.start();
     const initial = link.getState();
     if (initial.top === 'disabled' && initial.reasonCode.startsWith('CONFIG_')) {
-      throw new CliError(initial.reasonCode, initial.reason, EXIT_USAGE);
+      throw new CliError(initial.reasonCode, initial.reason, EXIT_CONFIG);
     }
     const signal = await signals.stopped;
     logger.info(`${signal}: disconnecting gracefully`);
@@ -113,18 +118,18 @@ async function runAction(flags: RunFlags): Promise<void> {
 
 /**
  * The configuration as the link will read it (files, environment, proxy, CA), checked once before the
- * link exists, so an invalid one is ONE coded line (exit 2) and no state line.
+ * link exists, so an invalid one is ONE coded line (exit 3) and no state line.
  */
-async function checkConfiguration(paths: { cloudDir: string; netdataConf?: string; claimConf?: string; ca?: string }): Promise<void> {
+async function checkConfiguration(paths: { cloudDir: string; netdataConf?: string; claimConf?: string; ca?: string }): Promise<LinkConfig> {
   const files = {
     cloudDir: paths.cloudDir,
     ...(paths.netdataConf !== undefined ? { netdataConf: paths.netdataConf } : {}),
     ...(paths.claimConf !== undefined ? { claimConf: paths.claimConf } : {}),
   };
   try {
-    await new ResolvingConfigSource(fileConfigSource(files, process.env), process.env, paths.ca, () => undefined).load();
+    return await new ResolvingConfigSource(fileConfigSource(files, process.env), process.env, paths.ca, () => undefined).load();
   } catch (error) {
-    if (isLinkError(error)) throw new CliError(error.code, error.message, EXIT_USAGE);
+    if (isLinkError(error)) throw new CliError(error.code, error.message, EXIT_CONFIG);
     throw error;
   }
 }

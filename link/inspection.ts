@@ -1,11 +1,12 @@
 /**
  * Inspection for people: `@statelyai/inspect` events, always sanitised (the recording's sanitiser:
  * no credential, token, key or `user:pass@` ever leaves), and a local inspector server for
- * `aclk run --inspect`. `@statelyai/inspect` is loaded only when inspection is asked for.
+ * `aclk run --inspect` / `aclk replay --inspect` (inspector-server.ts: loopback unless asked,
+ * Origin-checked, viewers only receive). `@statelyai/inspect` is loaded only when inspection is asked for.
  */
-import { createServer } from 'node:net';
 import type { InspectionEvent, Observer } from 'xstate';
-import { LinkError } from '../effects/errors.js';
+import { isLoopbackHost } from './inspector-origin.js';
+import { startInspectorServer, type InspectorServer, type InspectorServerOptions } from './inspector-server.js';
 import { Sanitizer } from './recording-sanitize.js';
 
 /** A `serialize` option for `@statelyai/inspect`: a secret-free copy of every inspection event. */
@@ -14,41 +15,63 @@ export function sanitizeInspection<T>(): (event: T) => T {
   return (event) => sanitizer.clean(event) as T;
 }
 
+export const DEFAULT_INSPECT_PORT = 8080;
+export const DEFAULT_INSPECT_HOST = '127.0.0.1';
+
 export interface LocalInspector {
   /** Pass to `createLink({ inspect })` / `createCloudLink({ inspect })`. */
   readonly inspect: Observer<InspectionEvent>;
   /** Open this in a browser. */
   readonly url: string;
-  stop(): void;
+  readonly server: InspectorServer;
+  stop(): Promise<void>;
 }
 
-/** Fails with INSPECT_PORT_IN_USE when `port` cannot be listened on (the inspector server would crash). */
-async function checkPortFree(port: number): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new LinkError('INSPECT_PORT_IN_USE', `the inspector cannot listen on port ${port} (${error.code ?? error.message}); pick another with --inspect <port>`));
-    });
-    probe.listen(port, () => probe.close(() => resolve()));
-  });
+export interface LocalInspectorOptions extends Omit<InspectorServerOptions, 'port'> {
+  /** Told when the server is reachable from other hosts (default: a line on stderr). */
+  readonly onWarning?: (line: string) => void;
 }
+
+const stderrLine = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /**
- * `@statelyai/inspect`'s inspector server on `port` plus a sanitised WebSocket inspector. The server
- * listens on every interface (it has no host option); what it relays is sanitised.
+ * The inspector server on `host:port` (default 127.0.0.1), fed in-process by a sanitised
+ * `@statelyai/inspect` inspector. Fails with INSPECT_PORT_IN_USE / INSPECT_HOST_UNAVAILABLE.
  */
-export async function startLocalInspector(port: number): Promise<LocalInspector> {
-  await checkPortFree(port);
-  const { createInspectorServer } = await import('@statelyai/inspect/server');
-  const { createWebSocketInspector } = await import('@statelyai/inspect');
-  const server = createInspectorServer({ port, autoOpen: false });
-  const inspector = createWebSocketInspector({ url: `ws://localhost:${port}`, serialize: sanitizeInspection() });
+export async function startLocalInspector(port: number, options: LocalInspectorOptions = {}): Promise<LocalInspector> {
+  const { onWarning, ...serverOptions } = options;
+  const host = options.host ?? DEFAULT_INSPECT_HOST;
+  const server = await startInspectorServer({ ...serverOptions, port, host });
+  if (!isLoopbackHost(host)) {
+    (onWarning ?? stderrLine)(`warning: the inspector listens on ${host}:${server.address().port} without authentication: `
+      + 'whoever can reach it sees this link\'s (sanitised) states and events');
+  }
+  const { createInspector } = await import('@statelyai/inspect');
+  const inspector = createInspector({
+    send: (event) => {
+      let message: string | undefined;
+      try {
+        message = JSON.stringify(event);
+      } catch {
+        return; // not serialisable: not shown
+      }
+      if (message !== undefined) server.publish(message);
+    },
+  }, { serialize: sanitizeInspection() });
   return {
     inspect: inspector.inspect,
-    url: `http://localhost:${port}`,
-    stop() {
+    url: server.url,
+    server,
+    async stop() {
       inspector.stop();
-      server.stop();
+      await server.stop();
     },
   };
+}
+
+/** The CLI's `--inspect [port]` / `--inspect-host <host>`: null without either (a host alone implies the default port). */
+export async function inspectorFromFlags(flags: { readonly inspect?: number | boolean; readonly inspectHost?: string }): Promise<LocalInspector | null> {
+  if (flags.inspect === undefined && flags.inspectHost === undefined) return null;
+  const port = typeof flags.inspect === 'number' ? flags.inspect : DEFAULT_INSPECT_PORT;
+  return startLocalInspector(port, flags.inspectHost !== undefined ? { host: flags.inspectHost } : {});
 }

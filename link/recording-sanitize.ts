@@ -48,6 +48,9 @@ export class Sanitizer {
     if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') return undefined;
     if (value instanceof Uint8Array) return `[${value.byteLength} bytes]`;
     if (Array.isArray(value)) return value.map((v) => this.clean(v, depth + 1) ?? null);
+    // As JSON does: an xstate snapshot or actor ref becomes its JSON form (not its machine and system graph).
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') return this.clean(toJSON.call(value) as unknown, depth + 1);
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
       if (isSecretKey(key)) continue;

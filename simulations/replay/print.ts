@@ -2,12 +2,12 @@
  * A CLI-free runner for `aclk replay FILE [--verify] [--json] [--inspect]`: replays a recording file and prints
  * its state timeline as text or JSON. Returns the exit code: 0, or 1 when `verify` found a divergence.
  */
-import { readFile } from 'node:fs/promises';
 import type { InspectionEvent, Observer } from 'xstate';
-import { replayPaced } from './paced.js';
+import { readRecordingLines, type ReadLimits } from './read-lines.js';
 import { replayRecording, type ReplayOptions, type ReplayResult } from './replay.js';
+import { replayLines } from './stream.js';
 
-export interface PrintOptions {
+export interface PrintOptions extends ReadLimits, Pick<ReplayOptions, 'maxSpanMs' | 'maxTimers'> {
   readonly verify?: boolean;
   readonly json?: boolean;
   readonly slackMs?: number;
@@ -43,6 +43,8 @@ function replayOptions(options: PrintOptions): ReplayOptions {
   return {
     ...(options.verify ? { verify: true } : {}),
     ...(options.slackMs !== undefined ? { slackMs: options.slackMs } : {}),
+    ...(options.maxSpanMs !== undefined ? { maxSpanMs: options.maxSpanMs } : {}),
+    ...(options.maxTimers !== undefined ? { maxTimers: options.maxTimers } : {}),
   };
 }
 
@@ -56,10 +58,15 @@ export function printReplay(text: string, options: PrintOptions = {}): number {
   return print(replayRecording(text, replayOptions(options)), options);
 }
 
-/** Read a recording file, replay (paced when inspected) and print it; the exit code. */
+/**
+ * Read a recording file as a stream of lines (bounded: `maxBytes`, default 256 MiB, and `maxLineBytes`),
+ * replay it (paced when inspected) and print it; the exit code.
+ */
 export async function replayFile(path: string, options: PrintOptions = {}): Promise<number> {
-  const text = await readFile(path, 'utf8');
-  if (!options.inspect) return printReplay(text, options);
-  const { observer, paceMs } = options.inspect;
-  return print(await replayPaced(text, { ...replayOptions(options), inspect: observer, paceMs }), options);
+  const lines = readRecordingLines(path, {
+    ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+    ...(options.maxLineBytes !== undefined ? { maxLineBytes: options.maxLineBytes } : {}),
+  });
+  const inspect = options.inspect ? { inspect: options.inspect.observer, paceMs: options.inspect.paceMs } : {};
+  return print(await replayLines(lines, { ...replayOptions(options), ...inspect }), options);
 }

@@ -2,6 +2,9 @@
 import type { TimelineEntry } from '../../link/recording-format.js';
 import type { ParsedRecording } from './parse.js';
 
+/** What verification needs of a recording. */
+type Recorded = Pick<ParsedRecording, 'states' | 'lastSeq'>;
+
 export interface Divergence {
   /** The recorded line where the replay first differs. */
   readonly seq: number;
@@ -17,7 +20,7 @@ const same = (a: TimelineEntry, b: TimelineEntry): boolean =>
 const plain = (e: TimelineEntry | undefined): TimelineEntry | null =>
   e === undefined ? null : { at: e.at, state: e.state, reason: e.reason, code: e.code };
 
-export function timelineDivergence(recording: ParsedRecording, timeline: readonly TimelineEntry[]): Divergence | null {
+export function timelineDivergence(recording: Recorded, timeline: readonly TimelineEntry[]): Divergence | null {
   const n = Math.max(recording.states.length, timeline.length);
   for (let i = 0; i < n; i += 1) {
     const expected = recording.states[i];
@@ -28,7 +31,7 @@ export function timelineDivergence(recording: ParsedRecording, timeline: readonl
   return null;
 }
 
-export function firstDivergence(recording: ParsedRecording, timeline: readonly TimelineEntry[], events: readonly Divergence[]): Divergence | null {
+export function firstDivergence(recording: Recorded, timeline: readonly TimelineEntry[], events: readonly Divergence[]): Divergence | null {
   const candidates = [timelineDivergence(recording, timeline), ...events].filter((d): d is Divergence => d !== null);
   candidates.sort((a, b) => a.seq - b.seq);
   return candidates[0] ?? null;
