@@ -1,10 +1,11 @@
 /** Option parsers and defaults shared by the commands. Parsers throw commander's InvalidArgumentError. */
 import { InvalidArgumentError } from 'commander';
 import { constants } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CliError, EXIT_USAGE } from './errors.js';
+import { FileReadError, readBoundedText } from '../adapters/fs/bounded-read.js';
 
 /** A whole number in [min, max]. */
 export const intIn = (min: number, max: number) => (value: string): number => {
@@ -77,9 +78,12 @@ export async function requireFile(path: string, what: string): Promise<string> {
 /** Reads a PEM file given on the command line (e.g. `--ca`). */
 export async function readPem(path: string, what: string): Promise<string> {
   const full = await requireFile(path, what);
-  const text = await readFile(full, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw unreadable(what, full, error);
+  // Bounded (1 MiB), regular files only: the file may have been swapped since requireFile looked.
+  const text = await readBoundedText(full).catch((error: unknown) => {
+    if (error instanceof FileReadError) throw new CliError('CLI_FILE_UNREADABLE', `cannot read ${what} ${full}: ${error.reason}`, EXIT_USAGE);
+    throw unreadable(what, full, error as NodeJS.ErrnoException);
   });
+  if (text === undefined) throw new CliError('CLI_FILE_NOT_FOUND', `${what} ${full} does not exist`, EXIT_USAGE);
   if (!text.includes('-----BEGIN CERTIFICATE-----')) {
     throw new CliError('CLI_BAD_CERTIFICATE', `${what} ${full} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`, EXIT_USAGE);
   }

@@ -12,7 +12,8 @@
  * fresh 0700 directory, set to 0600, then hard-linked to its place (which also fails, rather than
  * replaces, if another run took the place meanwhile). Another user gets EACCES: LINK_STATE_DENIED.
  */
-import { chmod, link, mkdir, mkdtemp, rmdir, unlink } from 'node:fs/promises';
+import { chmod, link, mkdtemp, rmdir, unlink } from 'node:fs/promises';
+import { makeDirs } from '../adapters/fs/make-dirs.js';
 import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { CliError } from './errors.js';
@@ -54,7 +55,7 @@ function probe(path: string, timeoutMs = 1000): Promise<Probe> {
 }
 
 export async function serveState(cloudDir: string, report: () => StateReport): Promise<StateServer> {
-  await mkdir(cloudDir, { recursive: true, mode: 0o700 });
+  await makeDirs(cloudDir, 0o700);
   const path = socketPath(cloudDir);
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
     throw new CliError('STATE_SOCKET_PATH_TOO_LONG', `the state socket path ${path} is longer than ${MAX_SOCKET_PATH} bytes: use a shorter --cloud-dir`);

@@ -3,8 +3,8 @@
  * the proxy for the cloud URL (PROTOCOL.md section 5), the TLS mode and the extra CA. Pure parsing
  * and file reading only: no network module is loaded here.
  */
-import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../adapters/config/errors.js';
+import { readConfigFile } from '../adapters/config/files.js';
 import { parseProxySetting } from '../adapters/proxy/parse.js';
 import type { ResolvedProxy } from '../adapters/proxy/types.js';
 import type { ConfigSource, LinkConfig } from '../effects/ports.js';
@@ -43,13 +43,11 @@ export function resolveProxy(setting: string, env: Environment, url: string): Re
   throw new ConfigError('CONFIG_BAD_VALUE', { file, section: 'cloud', key: 'proxy' }, `${result.error.code}: ${result.error.message}`, { cause: result.error });
 }
 
+/** The CA file, read as a configuration file: bounded, regular files only (CONFIG_NOT_REGULAR_FILE, CONFIG_TOO_LARGE...). */
 export async function readCa(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    const detail = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new ConfigError('CONFIG_UNREADABLE', { file: path }, `cannot read the CA certificate file (${detail})`, { cause: error });
-  }
+  const text = await readConfigFile(path);
+  if (text === undefined) throw new ConfigError('CONFIG_MISSING', { file: path }, 'the CA certificate file does not exist');
+  return text;
 }
 
 export async function resolveNetwork(config: LinkConfig, env: Environment, caPath: string | undefined): Promise<NetworkSettings | null> {
