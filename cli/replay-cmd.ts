@@ -12,6 +12,7 @@ import { replayFile } from '../simulations/replay/print.js';
 import { CliError } from './errors.js';
 import { intIn, requireFile } from './parse.js';
 import { waitForStopSignal } from './signals.js';
+import { terminalJsonText, terminalText } from './terminal-text.js';
 
 interface ReplayFlags {
   readonly verify?: boolean;
@@ -64,6 +65,9 @@ export function registerReplay(program: Command): void {
         code = await replayFile(path, {
           ...(flags.verify ? { verify: true } : {}),
           ...(flags.json ? { json: true } : {}),
+          // The recording is outside input: its text reaches the terminal neutralised (JSON stays exact).
+          field: terminalText,
+          write: (text: string) => void process.stdout.write(flags.json ? terminalJsonText(text) : text),
           ...(flags.slack !== undefined ? { slackMs: flags.slack } : {}),
           ...(flags.maxSize !== undefined ? { maxBytes: flags.maxSize * 1024 * 1024 } : {}),
           ...(inspector ? { inspect: { observer: inspector.inspect, paceMs: flags.pace ?? 250 } } : {}),

@@ -45,5 +45,10 @@ const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202
  * written as `\u` escapes too (they can only occur inside strings, where `\u` escapes are valid JSON).
  */
 export function terminalJson(value: unknown): string {
-  return JSON.stringify(value).replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return terminalJsonText(JSON.stringify(value));
+}
+
+/** Text that JSON.stringify wrote (whatever its indentation), made safe to print the same way. */
+export function terminalJsonText(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -15,26 +15,30 @@ export interface PrintOptions extends ReadLimits, Pick<ReplayOptions, 'maxSpanMs
   readonly inspect?: { readonly observer: Observer<InspectionEvent>; readonly paceMs: number };
   /** Where the text goes (default: stdout). */
   readonly write?: (text: string) => void;
+  /** Applied to every text field of the human timeline (the CLI neutralises control characters: the file is outside input). */
+  readonly field?: (text: string) => string;
 }
 
 const seconds = (ms: number): string => `+${(ms / 1000).toFixed(3)}s`;
 
-export function formatReplay(result: ReplayResult, options: { json?: boolean } = {}): string {
+export function formatReplay(result: ReplayResult, options: { json?: boolean; field?: (text: string) => string } = {}): string {
   if (options.json) {
     const { header, ...rest } = result;
     return `${JSON.stringify({ seed: header.seed, policy: header.policy, linkVersion: header.linkVersion, start: header.input.now, ...rest }, null, 2)}\n`;
   }
+  const f = options.field ?? ((text: string) => text);
   const start = result.header.input.now;
   const rows = result.timeline.map((e) =>
-    `${seconds(e.at - start).padStart(12)}  ${new Date(e.at).toISOString()}  ${e.state.padEnd(26)} ${e.code.padEnd(20)} ${e.reason}`);
+    `${seconds(e.at - start).padStart(12)}  ${new Date(e.at).toISOString()}  ${f(e.state).padEnd(26)} ${f(e.code).padEnd(20)} ${f(e.reason)}`);
+  const { header } = result;
   const summary = [
     `${result.timeline.length} states, ${result.eventsSent} recorded events, ${result.delayedFired} timers, ${(result.spanMs / 1000).toFixed(1)} s recorded` +
-      ` (link ${result.header.linkVersion}, xstate ${result.header.xstate}, seed ${result.header.seed}, policy ${result.header.policy})`,
+      ` (link ${f(String(header.linkVersion))}, xstate ${f(String(header.xstate))}, seed ${header.seed}, policy ${f(String(header.policy))})`,
   ];
   if (result.divergence === null) summary.push('verify: the replay matches the recording');
   else if (result.divergence) {
     const d = result.divergence;
-    summary.push(`verify: DIVERGES at seq ${d.seq} (${d.kind})`, `  expected: ${JSON.stringify(d.expected)}`, `  actual:   ${JSON.stringify(d.actual)}`);
+    summary.push(`verify: DIVERGES at seq ${d.seq} (${d.kind})`, `  expected: ${f(JSON.stringify(d.expected))}`, `  actual:   ${f(JSON.stringify(d.actual))}`);
   }
   return `${[...rows, ...summary].join('\n')}\n`;
 }
@@ -49,7 +53,7 @@ function replayOptions(options: PrintOptions): ReplayOptions {
 }
 
 function print(result: ReplayResult, options: PrintOptions): number {
-  (options.write ?? ((t: string) => void process.stdout.write(t)))(formatReplay(result, options.json ? { json: true } : {}));
+  (options.write ?? ((t: string) => void process.stdout.write(t)))(formatReplay(result, options.json ? { json: true } : options.field ? { field: options.field } : {}));
   return result.divergence ? 1 : 0;
 }
 

@@ -37,3 +37,19 @@ it('a file over --max-size: RECORDING_TOO_LARGE; under it, replayed', async () =
   expect(replayed.code).toBe(0);
   expect(replayed.stdout).toContain('backoff.banned');
 });
+
+it('a recording whose failure message holds terminal escapes: printed neutralised, --json exact', async () => {
+  const lines = readFileSync(join(ROOT, 'simulations', 'scenarios', 'env-429-retry-delay.jsonl'), 'utf8').trim().split('\n');
+  const evil = '\u001b]0;pwned\u0007\r\n2026-01-01T00:00:00.000Z connected.online \u202e';
+  const file = join(dir, 'evil.jsonl');
+  await writeFile(file, `${lines.map((l) => l.replace('injected fault on env (retry after 2 s)', JSON.stringify(evil).slice(1, -1))).join('\n')}\n`);
+  const human = await aclk(['replay', file]);
+  expect(human.code).toBe(0);
+  expect(human.stdout).toContain('\\x1b]0;pwned\\x07\\r\\n2026-01-01T00:00:00.000Z connected.online \\u202e');
+  // eslint-disable-next-line no-control-regex -- the point: no raw control character reaches the terminal
+  expect(human.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+  const json = await aclk(['replay', file, '--json']);
+  expect(json.code).toBe(0);
+  expect(json.stdout).not.toMatch(/[\u007f-\u009f\u202a-\u202e]/);
+  expect(JSON.stringify(JSON.parse(json.stdout))).toContain(JSON.stringify(evil).slice(1, -1));
+});
