@@ -23,7 +23,7 @@ import type { LinkOptions } from './options.js';
 import type { LinkState } from './state.js';
 import { silentLogger, systemClock } from './system.js';
 
-export interface CloudLinkOptions extends Pick<LinkOptions, 'logger' | 'clock' | 'timings' | 'outbox' | 'inflightWindow' | 'inspect' | 'agentVersion' | 'cmdTimeoutMs' | 'record'> {
+export interface CloudLinkOptions extends Pick<LinkOptions, 'logger' | 'clock' | 'timings' | 'outbox' | 'inflightWindow' | 'inspect' | 'agentVersion' | 'cmdTimeoutMs' | 'cmdMaxPending' | 'record'> {
   /** The cloud.d directory (cloud.conf, claimed_id, private.pem). */
   readonly cloudDir: string;
   readonly netdataConf?: string;
@@ -71,6 +71,7 @@ export function createCloudLink(options: CloudLinkOptions): LinkHandle {
     ...(options.inflightWindow !== undefined ? { inflightWindow: options.inflightWindow } : {}),
     ...(options.onCommand !== undefined ? { onCommand: options.onCommand } : {}),
     ...(options.cmdTimeoutMs !== undefined ? { cmdTimeoutMs: options.cmdTimeoutMs } : {}),
+    ...(options.cmdMaxPending !== undefined ? { cmdMaxPending: options.cmdMaxPending } : {}),
     // The proxy actually used for the cloud URL (env and no_proxy resolved), never its credentials.
     describeProxy: (config) => {
       const network = source.latest?.config === config ? source.latest.network : null;

@@ -22,11 +22,20 @@ export interface CmdWiringDeps {
   /** When the current session connected (epoch ms), for the reply's `connect` field. */
   readonly connectedAtMs: () => number;
   readonly defaultTimeoutMs?: number;
+  /** Requests running at once; one more is answered busy (503). Default 64; a whole number >= 1. */
+  readonly maxPending?: number;
 }
+
+/** The relay's default cap (adapters/mqtt/cmd-relay.ts DEFAULT_MAX_PENDING_CMDS; not imported: loaded lazily). */
+export const DEFAULT_CMD_MAX_PENDING = 64;
 
 export interface CmdWiring {
   /** Requests running now. */
   readonly pending: number;
+  /** The cap on `pending`. */
+  readonly maxPending: number;
+  /** Requests answered busy because `pending` was at the cap. */
+  readonly busy: number;
   /** Aborts every running request and detaches from the dispatcher. */
   close(): void;
 }
@@ -44,6 +53,10 @@ export function rawPublisher(sessions: SessionSlot, clock: Clock): (topic: strin
 }
 
 export function wireCmdRelay(deps: CmdWiringDeps): CmdWiring {
+  const maxPending = deps.maxPending ?? DEFAULT_CMD_MAX_PENDING;
+  if (!Number.isSafeInteger(maxPending) || maxPending < 1) {
+    throw new LinkError('CMD_BAD_OPTION', `the cmd cap must be a whole number of at least 1, not ${String(maxPending)}`, { at: deps.clock.now() });
+  }
   let relay: CmdRelay | null = null;
   let loading: Promise<void> | null = null;
   let closed = false;
@@ -57,6 +70,7 @@ export function wireCmdRelay(deps: CmdWiringDeps): CmdWiring {
       clock: deps.clock,
       logger: deps.logger,
       connectedAtMs: deps.connectedAtMs,
+      maxPending,
       ...(deps.defaultTimeoutMs !== undefined ? { defaultTimeoutMs: deps.defaultTimeoutMs } : {}),
     });
     relay = ready;
@@ -82,6 +96,10 @@ export function wireCmdRelay(deps: CmdWiringDeps): CmdWiring {
   return {
     get pending() {
       return relay?.pending ?? 0;
+    },
+    maxPending,
+    get busy() {
+      return relay?.busy ?? 0;
     },
     close() {
       closed = true;

@@ -92,6 +92,7 @@ export function createLink(options: LinkOptions): LinkHandle {
       handler: options.onCommand, sessions, dispatcher, clock, logger,
       connectedAtMs: () => actor?.getSnapshot().context.stats.lastConnectAt ?? clock.now(),
       ...(options.cmdTimeoutMs !== undefined ? { defaultTimeoutMs: options.cmdTimeoutMs } : {}),
+      ...(options.cmdMaxPending !== undefined ? { maxPending: options.cmdMaxPending } : {}),
     })
     : null;
 
@@ -105,6 +106,7 @@ export function createLink(options: LinkOptions): LinkHandle {
     lastLatencyMs: pump.stats.lastLatencyMs,
     totalLatencyMs: pump.stats.totalLatencyMs,
     maxLatencyMs: pump.stats.maxLatencyMs,
+    ...(cmd ? { cmd: { pending: cmd.pending, maxPending: cmd.maxPending, busy: cmd.busy } } : {}),
   });
   const getState = (): LinkState => {
     if (!actor) {

@@ -39,6 +39,8 @@ export interface LinkOptions {
   readonly onCommand?: CmdHandler;
   /** Handler budget of a `cmd` without a `timeout` header. Default 60 s. */
   readonly cmdTimeoutMs?: number;
+  /** `cmd` requests running at once; one more is answered busy (HTTP 503) at once. Default 64. */
+  readonly cmdMaxPending?: number;
 }
 
 export function isConfigSource(value: ConfigSource | LinkConfig): value is ConfigSource {

@@ -35,6 +35,10 @@ export interface LinkState {
   readonly outboxSize: number;
   readonly outboxBytes: number;
   readonly publishLatencyMs: { readonly last: number | null; readonly average: number | null; readonly max: number | null };
+  /** `cmd` requests running now, their cap (null: no cmd handler), and requests answered busy (503) at the cap. */
+  readonly cmdPending: number;
+  readonly cmdMaxPending: number | null;
+  readonly cmdBusyAnswers: number;
 }
 
 export interface DataPlaneCounters {
@@ -47,6 +51,7 @@ export interface DataPlaneCounters {
   readonly lastLatencyMs: number | null;
   readonly totalLatencyMs: number;
   readonly maxLatencyMs: number;
+  readonly cmd?: { readonly pending: number; readonly maxPending: number; readonly busy: number };
 }
 
 /** `{ connecting: 'env' }` → `connecting.env`. */
@@ -105,6 +110,9 @@ export function deriveState(value: unknown, context: LinkContext, counters: Data
       average: counters.acked > 0 ? counters.totalLatencyMs / counters.acked : null,
       max: counters.acked > 0 ? counters.maxLatencyMs : null,
     },
+    cmdPending: counters.cmd?.pending ?? 0,
+    cmdMaxPending: counters.cmd?.maxPending ?? null,
+    cmdBusyAnswers: counters.cmd?.busy ?? 0,
   };
 }
 
@@ -135,5 +143,8 @@ export function toAclkStateJson(s: LinkState): Record<string, unknown> {
     'outbox-size': s.outboxSize,
     'outbox-bytes': s.outboxBytes,
     'publish-latency-ms': s.publishLatencyMs,
+    'cmd-pending': s.cmdPending,
+    'cmd-max-pending': s.cmdMaxPending,
+    'cmd-busy-answers': s.cmdBusyAnswers,
   };
 }

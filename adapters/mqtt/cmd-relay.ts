@@ -15,6 +15,11 @@
  * - CancelPendingRequest: aborts the matching request; no reply (the cloud has already given up on it).
  * - a timeout beyond what a Node.js timer can wait (2^31-1 ms, ~24.8 days) is capped to it: Node runs a
  *   longer timer at once, which turned such a cmd into an immediate 504.
+ * - at most `maxPending` requests run at once (default 64): one more is answered at once with the
+ *   agent's busy error, http-code 503 with error-code 6 (what Netdata's aclk_query.c answers, 503 and
+ *   "send timeout", for a query it could not start in time), and is not run. Busy replies waiting for
+ *   their PUBACK are capped too (16 per slot; beyond: not sent, still counted), so a flood of
+ *   never-answered requests holds at most 17 x maxPending entries, whatever its length.
  * - close(): aborts everything, publishes nothing more.
  */
 import { LinkError } from '../../effects/errors.js';
@@ -50,6 +55,8 @@ export interface CmdRelayOptions {
   readonly defaultTimeoutMs?: number;
   /** When the current MQTT session connected (epoch ms), for the reply's `connect` field. */
   readonly connectedAtMs?: () => number;
+  /** Requests allowed to run at once; one more is answered busy (503). Default 64. */
+  readonly maxPending?: number;
 }
 
 export interface CmdRelay {
@@ -57,10 +64,17 @@ export interface CmdRelay {
   onCancel(payload: Uint8Array): void;
   /** Requests running now. */
   readonly pending: number;
+  /** The cap on `pending`. */
+  readonly maxPending: number;
+  /** Requests refused because `pending` was at the cap (answered 503 unless too many busy replies await PUBACK). */
+  readonly busy: number;
   close(): void;
 }
 
 export const DEFAULT_CMD_TIMEOUT_MS = 60_000;
+export const DEFAULT_MAX_PENDING_CMDS = 64;
+/** Busy replies allowed to wait for their PUBACK, per slot of the cap. */
+export const BUSY_REPLIES_PER_SLOT = 16;
 /** The longest delay a Node.js timer honours (a longer one fires after 1 ms). */
 export const MAX_TIMER_MS = 2_147_483_647;
 
@@ -76,6 +90,11 @@ export function createCmdRelay(options: CmdRelayOptions): CmdRelay {
   const createdAt = clock.now();
   const connectedAt = options.connectedAtMs ?? (() => createdAt);
   const running = new Map<string, Running>();
+  const maxPending = options.maxPending ?? DEFAULT_MAX_PENDING_CMDS;
+  let busy = 0;
+  let busyInFlight = 0;
+  /** Logged once per run of busy answers, not once per request of a flood. */
+  let busyEpisode = false;
   let closed = false;
 
   function finish(entry: Running): boolean {
@@ -126,6 +145,19 @@ export function createCmdRelay(options: CmdRelayOptions): CmdRelay {
     void send(entry, reply, 'reply');
   }
 
+  /** At the cap: the busy error at once (not run); nothing while too many busy replies are unacknowledged. */
+  function answerBusy(request: CmdRequest): void {
+    busy += 1;
+    if (!busyEpisode) logger.warn('cmd answered busy: too many pending requests', { msgId: request.msgId, pending: running.size, maxPending });
+    busyEpisode = true;
+    if (busyInFlight >= maxPending * BUSY_REPLIES_PER_SLOT) return;
+    busyInFlight += 1;
+    const entry: Running = { request, controller: new AbortController(), rxMs: clock.now(), timer: undefined };
+    void send(entry, errorReply(entry, 503, CMD_ERROR.SEND_TIMEOUT, 'agent busy: too many pending requests'), 'busy reply').finally(() => {
+      busyInFlight -= 1;
+    });
+  }
+
   function onFailure(entry: Running, error: unknown, check = true): void {
     if (check && !finish(entry)) return;
     logger.warn('cmd handler failed', { msgId: entry.request.msgId, path: entry.request.path, error: messageOf(error) });
@@ -139,6 +171,10 @@ export function createCmdRelay(options: CmdRelayOptions): CmdRelay {
   return {
     get pending() {
       return running.size;
+    },
+    maxPending,
+    get busy() {
+      return busy;
     },
 
     onCmd(payload) {
@@ -157,6 +193,8 @@ export function createCmdRelay(options: CmdRelayOptions): CmdRelay {
         logger.warn('cmd dropped: this msg-id is already running', { msgId: request.msgId });
         return;
       }
+      if (running.size >= maxPending) return answerBusy(request);
+      busyEpisode = false;
       const entry: Running = { request, controller: new AbortController(), rxMs: clock.now(), timer: undefined };
       running.set(request.msgId, entry);
       const timeoutMs = request.timeoutMs ?? options.defaultTimeoutMs ?? DEFAULT_CMD_TIMEOUT_MS;

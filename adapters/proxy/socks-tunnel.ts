@@ -1,16 +1,19 @@
 /**
- * SOCKS5 tunnel agent: socks-proxy-agent, which resolves the target locally for `socks5:` and lets
- * the proxy resolve it for `socks5h:` (its `shouldLookup`). Two changes:
- * 1. Its `timeout` option bounds the SOCKS negotiation but then stays on the tunnel as an idle timeout
- *    that silently destroys it (fatal for a quiet MQTT WebSocket). So the timeout is set only while
- *    `connect()` starts (socks-proxy-agent reads it synchronously) and the idle timer is removed
- *    from the raw socket once the tunnel is up.
- * 2. IPv6 proxy addresses: it takes `url.hostname`, which keeps the brackets; we strip them.
+ * SOCKS5 tunnel agent. It keeps socks-proxy-agent as its base class (agent-base's keep-alive socket
+ * pool and its `proxy` fields) but negotiates itself (socks-handshake.ts), on a socket it owns:
+ * - the target name is resolved here for `socks5:` and by the proxy for `socks5h:`;
+ * - the negotiation is bounded and watched (a non-SOCKS proxy fails fast with a PROXY_* code), and no
+ *   timeout stays on the tunnel afterwards (an idle MQTT WebSocket must not be cut);
+ * - IPv6 proxy addresses go to `net.connect` without brackets.
+ * TLS for the target then runs inside the tunnel, with our CA / verification settings.
  */
+import { lookup } from 'node:dns/promises';
 import type * as http from 'node:http';
-import type * as net from 'node:net';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { SocksProxyAgent } from 'socks-proxy-agent';
 import { classifyProxyError } from './classify.js';
+import { socksHandshake } from './socks-handshake.js';
 import type { TargetTlsOptions, TunnelProxy } from './types.js';
 
 type ConnectOptions = Parameters<SocksProxyAgent['connect']>[1];
@@ -33,24 +36,29 @@ export class SocksTunnelAgent extends SocksProxyAgent {
   }
 
   override async connect(req: http.ClientRequest, opts: ConnectOptions): Promise<net.Socket> {
-    let raw: net.Socket | undefined;
-    const onProxy = (info: { socket: net.Socket }) => {
-      raw = info.socket;
-    };
-    req.once('proxy', onProxy);
-    this.timeout = this.#timeoutMs;
+    const name = opts.host;
+    if (name === undefined || name === null || name === '') throw classifyProxyError(new Error('no target host'), this.#proxy);
+    const port = typeof opts.port === 'number' ? opts.port : Number.parseInt(String(opts.port), 10);
+    const given = new AbortController();
+    const onClose = (): void => given.abort();
+    req.once('close', onClose);
     try {
-      const pending = super.connect(req, { ...opts, ...this.#tls });
-      this.timeout = null;
-      const socket = await pending;
-      raw?.setTimeout(0);
-      raw?.removeAllListeners('timeout');
-      return socket;
+      const host = this.#proxy.kind === 'socks5' && net.isIP(name) === 0 ? (await lookup(name)).address : name;
+      const socket = await socksHandshake({ proxy: this.#proxy, destination: { host, port }, timeoutMs: this.#timeoutMs, signal: given.signal });
+      if (!opts.secureEndpoint) return socket;
+      const { host: _host, path: _path, port: _port, ...rest } = opts as ConnectOptions & { path?: unknown };
+      const servername = this.#tls.servername ?? opts.servername ?? (net.isIP(name) === 0 ? name : undefined);
+      const secure = tls.connect({ ...rest, ...this.#tls, ...(servername !== undefined ? { servername } : {}), socket });
+      secure.once('error', () => {
+        req.destroy();
+        socket.destroy();
+        secure.destroy();
+      });
+      return secure;
     } catch (error) {
       throw classifyProxyError(error, this.#proxy);
     } finally {
-      this.timeout = null;
-      req.off('proxy', onProxy);
+      req.off('close', onClose);
     }
   }
 }

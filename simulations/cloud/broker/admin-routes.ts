@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CMD_METHODS, encodeDisconnectReq } from '../../../adapters/messages/index.js';
+import { LinkError } from '../../../effects/errors.js';
 import type { Clock } from '../../../effects/ports.js';
 import { readJson, sendCloudError, sendJson } from '../http-util.js';
 import type { Handler, RequestContext, Router } from '../router.js';
@@ -30,10 +31,21 @@ const disconnectSchema = z.object({
   errorCode: z.number().int().nonnegative().optional(),
   errorDescription: z.string().optional(),
 }).strict();
+/** A code point below 0x20 (but tab when `tab`), or DEL. */
+const control = (s: string, tab: boolean): boolean =>
+  [...s].some((c) => { const n = c.charCodeAt(0); return n === 0x7f || (n < 0x20 && !(tab && n === 0x09)); });
+
+/** A cmd's path goes into an HTTP request line: no space, no control character, bounded. */
+export const MAX_CMD_PATH = 4096;
+const cmdPath = z.string().max(MAX_CMD_PATH).startsWith('/')
+  .refine((p) => !p.includes(' ') && !control(p, false), 'must contain no space or control character');
+/** HTTP header names are tokens; values carry no control character but tab (no CR/LF: no header injection). */
+const headerName = z.string().max(256).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP token');
+const headerValue = z.string().max(8192).refine((v) => !control(v, true), 'must contain no control character');
 const cmdSchema = z.object({
   method: z.enum(CMD_METHODS).optional(),
-  path: z.string().startsWith('/'),
-  headers: z.record(z.string(), z.string()).optional(),
+  path: cmdPath,
+  headers: z.record(headerName, headerValue).optional(),
   body: z.string().optional(),
   timeoutMs: z.number().int().positive().max(600_000).optional(),
 }).strict();
@@ -56,6 +68,10 @@ function knownNode(deps: BrokerAdminDeps, ctx: RequestContext): string | undefin
 }
 
 function brokerFailure(ctx: RequestContext, error: unknown): void {
+  // The request could not be framed (the schema should have caught it): the caller's fault, not ours.
+  if (error instanceof LinkError && error.code === 'MSG_INVALID') {
+    return sendCloudError(ctx.res, 400, { errorMsgKey: 'ErrBadRequest', errorMessage: `${error.code}: ${error.message}` });
+  }
   if (!(error instanceof BrokerError)) throw error;
   const status = error.code === 'BROKER_NONE' || error.code === 'BROKER_CLOSED' ? 503 : 502;
   sendCloudError(ctx.res, status, { errorMsgKey: 'ErrBroker', errorMessage: `${error.code}: ${error.message}` });

@@ -4,6 +4,7 @@
  */
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { access, constants, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { isIPv4, isIPv6 } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { freePort } from '../free-port.js';
 import { BrokerError } from './types.js';
@@ -75,6 +76,18 @@ function initialDynsec(adminUser: string, adminPassword: string): unknown {
 }
 
 /**
+ * libwebsockets (mosquitto's WebSocket listeners) built with IPv6 looks the listener's IPv4 address up
+ * among the interfaces' IPv6 addresses, finds nothing, and then listens on every interface (`*:port`).
+ * `socket_domain ipv4` turns IPv6 off for that listener, so an IPv4 address binds as written; an IPv6
+ * address binds as written already. (`bind_interface lo` does not help: checked with mosquitto 2.0.11.)
+ */
+export function websocketsBinding(host: string): string[] {
+  if (isIPv4(host)) return ['socket_domain ipv4'];
+  if (isIPv6(host)) return ['socket_domain ipv6'];
+  throw new BrokerError('BROKER_START_FAILED', `mosquitto's WebSocket listener needs an IP address, not "${host}"`);
+}
+
+/**
  * Writes a fresh configuration. The broker runs as the current user (`user root` when root: the files
  * stay inside the 0700 state dir, and both listeners are bound to loopback / the cloud's host only).
  */
@@ -85,6 +98,7 @@ export async function writeMosquittoFiles(options: {
   readonly certPath: string;
   readonly keyPath: string;
 }): Promise<MosquittoLayout> {
+  const binding = websocketsBinding(options.host);
   const dir = join(options.stateDir, 'mosquitto');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const layout: MosquittoLayout = {
@@ -115,6 +129,7 @@ export async function writeMosquittoFiles(options: {
     '# the agents: MQTT over secure WebSockets with the dev cloud\'s certificate',
     `listener ${layout.wsPort} ${options.host}`,
     'protocol websockets',
+    ...binding,
     `certfile ${options.certPath}`,
     `keyfile ${options.keyPath}`,
     '',
