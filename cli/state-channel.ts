@@ -14,13 +14,15 @@
  */
 import { chmod, link, mkdtemp, rmdir, unlink } from 'node:fs/promises';
 import { makeDirs } from '../adapters/fs/make-dirs.js';
-import { connect, createServer, type Server } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { CliError } from './errors.js';
 
 export const SOCKET_NAME = 'aclk.sock';
 /** sun_path is 108 bytes on Linux (104 on macOS). */
 const MAX_SOCKET_PATH = 103;
+/** The longest a state client may stay connected. */
+const CLIENT_TIMEOUT_MS = 2_000;
 
 export interface StateReport {
   readonly pid: number;
@@ -64,15 +66,23 @@ export async function serveState(cloudDir: string, report: () => StateReport): P
   if (found === 'live') throw new CliError('LINK_ALREADY_RUNNING', `another aclk run is using ${cloudDir} (its state socket ${path} answers): stop it first`);
   if (found === 'stale') await unlink(path).catch(() => undefined);
 
+  // A client only receives: what it sends is never read, and its socket is destroyed once the answer
+  // is written or after CLIENT_TIMEOUT_MS, so a client that writes and never reads (or never closes)
+  // cannot hold the run open at stop (server.close waits for every connection).
+  const clients = new Set<Socket>();
   const server: Server = createServer((socket) => {
+    clients.add(socket);
+    socket.once('close', () => clients.delete(socket));
     socket.on('error', () => socket.destroy());
-    socket.end(`${JSON.stringify(report())}\n`);
+    socket.setTimeout(CLIENT_TIMEOUT_MS, () => socket.destroy());
+    socket.end(`${JSON.stringify(report())}\n`, () => socket.destroy());
   });
   await listenPrivately(server, cloudDir, path);
   return {
     path,
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
+      for (const socket of clients) socket.destroy();
       void unlink(path).catch(() => undefined);
     }),
   };

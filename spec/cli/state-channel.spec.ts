@@ -4,6 +4,7 @@
  * removed; with nothing there, LINK_NOT_RUNNING.
  */
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,6 +28,22 @@ describe('state channel', () => {
     await server.close();
     await expect(stat(socketPath(cloudDir))).rejects.toMatchObject({ code: 'ENOENT' });
     await expect(readState(cloudDir)).rejects.toMatchObject({ code: 'LINK_NOT_RUNNING' });
+  });
+
+  it('a client that writes garbage and never reads or closes cannot hold the server open (found by the hostile-peer soak)', async () => {
+    const cloudDir = join(await makeTempDir('aclk-sock-'), 'cloud.d');
+    const server = await serveState(cloudDir, report(1));
+    const peer = connect(socketPath(cloudDir));
+    peer.on('error', () => undefined);
+    peer.pause();
+    await new Promise<void>((resolve) => peer.once('connect', () => resolve()));
+    peer.write(Buffer.alloc(512 * 1024, 0x41));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await server.close();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    peer.destroy();
+    expect((await serveState(cloudDir, report(2)).then(async (again) => { const s = await readState(cloudDir); await again.close(); return s; })).state).toEqual({ n: 2 });
   });
 
   it('a stale socket (its process was killed) is removed by the next server', async () => {
