@@ -24,11 +24,13 @@ describe('createCloudLink configuration', () => {
     await link.stop();
   });
 
-  it('an unreadable CA file: disabled with CONFIG_UNREADABLE', async () => {
-    const link = createCloudLink({ ...(await files([])), env: {}, ca: '/nonexistent/ca.pem' });
-    await link.start();
-    expect(link.getState()).toMatchObject({ top: 'disabled', reasonCode: 'CONFIG_UNREADABLE' });
-    await link.stop();
+  it('a CA file that does not exist: disabled with CONFIG_MISSING; a directory: CONFIG_NOT_REGULAR_FILE', async () => {
+    for (const [ca, code] of [['/nonexistent/ca.pem', 'CONFIG_MISSING'], ['/tmp', 'CONFIG_NOT_REGULAR_FILE']] as const) {
+      const link = createCloudLink({ ...(await files([])), env: {}, ca });
+      await link.start();
+      expect(link.getState()).toMatchObject({ top: 'disabled', reasonCode: code });
+      await link.stop();
+    }
   });
 
   it('netdata cloud = disable: disabled by the configuration (not by the build), nothing resolved', async () => {

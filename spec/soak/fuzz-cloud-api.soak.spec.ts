@@ -53,7 +53,7 @@ describe('fuzz: cloud answers', () => {
       let info: ReturnType<typeof parseEnvAnswer> | undefined;
       const code = codeOf(() => { info = parseEnvAnswer(response(s, body)); });
       if (s !== 200) expect(code).toBe('ENV_NOT_200');
-      if (info === undefined) { expect(['ENV_NOT_200', 'ENV_BAD_JSON', 'ENV_BAD_SCHEMA', 'ENV_NO_TRANSPORT']).toContain(code); return; }
+      if (info === undefined) { expect(['ENV_NOT_200', 'ENV_BAD_JSON', 'ENV_BAD_SCHEMA', 'ENV_NO_TRANSPORT', 'ENV_BAD_ENDPOINT']).toContain(code); return; }
       expect(new URL(info.authEndpoint).protocol).toBe('https:');
       expect(info.transports.length).toBeGreaterThan(0);
       for (const t of info.transports) expect(new URL(t.endpoint).protocol).toBe('wss:');
@@ -83,8 +83,12 @@ describe('fuzz: cloud answers', () => {
 
   it('valid answers are accepted', () => {
     fc.assert(fc.property(validEnv, challenge, validPassword, (env, c, pw) => {
-      const usable = env.transports.some((t) => t.type !== 'MQTTv6' && /^wss:/.test(t.endpoint) && URL.canParse(t.endpoint));
-      expect(codeOf(() => parseEnvAnswer(response(200, JSON.stringify(env))))).toBe(usable ? 'ok' : 'ENV_NO_TRANSPORT');
+      const known = env.transports.filter((t) => t.type !== 'MQTTv6');
+      const code = codeOf(() => parseEnvAnswer(response(200, JSON.stringify(env))));
+      // A wss:// URL is always usable; other strings may be (a bare host[:port]) or not (ENV_BAD_ENDPOINT).
+      if (known.some((t) => /^wss:/.test(t.endpoint) && URL.canParse(t.endpoint))) expect(code).toBe('ok');
+      else if (known.length === 0) expect(code).toBe('ENV_NO_TRANSPORT');
+      else expect(['ok', 'ENV_BAD_ENDPOINT']).toContain(code);
       expect(codeOf(() => parseChallengeAnswer(response(200, JSON.stringify({ challenge: c }))))).toBe('ok');
       const topics = [{ name: 'inbox-cmd', topic: '/in' }, { name: 'agent-connection', topic: '/c' }, ...pw.topics.filter((t) => t.name !== '')];
       expect(codeOf(() => parsePasswordAnswer(response(201, JSON.stringify({ ...pw, topics })), 'id'))).toBe('ok');
