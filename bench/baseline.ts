@@ -22,7 +22,7 @@ import { rm } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDevCloud, type DevCloud } from '../simulations/cloud/index.js';
+import { startDevCloud, type DevCloud } from '../devcloud/index.js';
 import { memoryChild, type MemoryChildInput, type MemoryChildResult } from './baseline-memory.js';
 import { bareConnectMs, bareThroughput, linkConnectMs, linkThroughput } from './baseline-measure.js';
 import { makeNode, tempRoot, type BenchNode, type CloudInfo } from './baseline-support.js';

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { findMosquitto } from '../simulations/cloud/broker/mosquitto-files.js';
+import { findMosquitto } from '../devcloud/broker/mosquitto-files.js';
 import { replaySpeed } from './replay-speed.js';
 import { simSpeed } from './sim-speed.js';
 import { xstateFloor } from './xstate-floor.js';

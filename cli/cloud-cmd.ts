@@ -1,11 +1,11 @@
 /**
- * `aclk cloud`: the development cloud (simulations/cloud) as a process. When ready it prints ONE JSON
+ * `aclk cloud`: the development cloud (devcloud/) as a process. When ready it prints ONE JSON
  * line on stdout `{"url","token","adminToken","ca"}` (the only place the CLI prints secrets, by design),
  * logs to stderr, and closes cleanly on SIGINT/SIGTERM (exit 0).
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { startDevCloud, type BrokerKind } from '../simulations/cloud/index.js';
+import { startDevCloud, type BrokerKind } from '../devcloud/index.js';
 import { stderrLogger } from './logger.js';
 import { intIn, stateDirOf } from './parse.js';
 import { waitForStopSignal } from './signals.js';

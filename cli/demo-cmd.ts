@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { claim } from '../adapters/claim/index.js';
 import { createCloudLink } from '../link/cloud-link.js';
 import { toAclkStateJson } from '../link/state.js';
-import { startDevCloud, type DevCloud } from '../simulations/cloud/index.js';
+import { startDevCloud, type DevCloud } from '../devcloud/index.js';
 import { adminClient } from './admin-client.js';
 import { runTour } from './demo-tour.js';
 import { infoHandler } from './info-handler.js';

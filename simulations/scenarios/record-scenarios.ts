@@ -18,7 +18,7 @@ import { claim } from '../../adapters/claim/index.js';
 import { createCloudLink } from '../../link/cloud-link.js';
 import type { LinkHandle } from '../../link/create-link.js';
 import { memorySink } from '../../link/record.js';
-import { startDevCloud } from '../cloud/index.js';
+import { startDevCloud } from '../../devcloud/index.js';
 import { replayRecording } from '../replay/index.js';
 import { type Ctx, type Scenario, sleep, waitState, waitOnline, echoHandler, closedPort, TINYPROXY_BIN, startTinyproxy, PROXY_USER, PROXY_PASSWORD, adminRequest } from './scenario-kit.js';
 

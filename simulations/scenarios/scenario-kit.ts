@@ -11,8 +11,8 @@ import type { CmdHandler } from '../../adapters/mqtt/cmd-relay.js';
 import type { CloudLinkOptions } from '../../link/cloud-link.js';
 import type { LinkHandle } from '../../link/create-link.js';
 import type { LinkState } from '../../link/state.js';
-import type { DevCloud } from '../cloud/index.js';
-import { freePort } from '../cloud/free-port.js';
+import type { DevCloud } from '../../devcloud/index.js';
+import { freePort } from '../../devcloud/free-port.js';
 
 export interface Ctx {
   readonly cloud: DevCloud;

@@ -2,8 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { decodeDisconnectReq, encodeUpdateAgentConnection, parseCmdRequest } from '../../adapters/messages/index.js';
-import type { BrokerKind } from '../../simulations/cloud/broker/types.js';
-import type { DevCloud } from '../../simulations/cloud/index.js';
+import type { BrokerKind } from '../../devcloud/broker/types.js';
+import type { DevCloud } from '../../devcloud/index.js';
 import { cleanupTestResources, claimTestNode, cloudRequest, startTestCloud } from '../support/dev-cloud.js';
 import { connectAgent, endAgents, issueCredentials, mosquittoAvailable, nextMessage, waitFor } from './support.js';
 

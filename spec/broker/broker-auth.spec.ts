@@ -1,6 +1,6 @@
 /** Both brokers: the env offer, CONNECT with issued credentials (single use), ACLs, nodes connected. */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BrokerKind } from '../../simulations/cloud/broker/types.js';
+import type { BrokerKind } from '../../devcloud/broker/types.js';
 import { cleanupTestResources, claimTestNode, cloudRequest, startTestCloud } from '../support/dev-cloud.js';
 import { connectAgent, endAgents, issueCredentials, mosquittoAvailable, waitFor } from './support.js';
 

@@ -1,10 +1,10 @@
 /** The broker's pieces on their own: topic ACL, mosquitto log lines, the /mqtt upgrade rules, BROKER_MISSING. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from 'node:tls';
-import { findMosquitto } from '../../simulations/cloud/broker/mosquitto-files.js';
-import { parseLogLine } from '../../simulations/cloud/broker/mosquitto-log.js';
-import { cmdReplyTopic, inboundTopic, mayPublish, maySubscribe, outboundClaimId } from '../../simulations/cloud/broker/topics.js';
-import type { DevCloud } from '../../simulations/cloud/index.js';
+import { findMosquitto } from '../../devcloud/broker/mosquitto-files.js';
+import { parseLogLine } from '../../devcloud/broker/mosquitto-log.js';
+import { cmdReplyTopic, inboundTopic, mayPublish, maySubscribe, outboundClaimId } from '../../devcloud/broker/topics.js';
+import type { DevCloud } from '../../devcloud/index.js';
 import { cleanupTestResources, startTestCloud } from '../support/dev-cloud.js';
 
 afterEach(cleanupTestResources);

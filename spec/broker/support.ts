@@ -7,8 +7,8 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { createCloudApi } from '../../adapters/cloud-api/index.js';
 import { fileChallengeDecryptor } from '../../adapters/identity/index.js';
 import type { EnvInfo, MqttCredentials } from '../../effects/ports.js';
-import { findMosquitto } from '../../simulations/cloud/broker/mosquitto-files.js';
-import type { DevCloud } from '../../simulations/cloud/index.js';
+import { findMosquitto } from '../../devcloud/broker/mosquitto-files.js';
+import type { DevCloud } from '../../devcloud/index.js';
 
 const signal = new AbortController().signal;
 

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { freePort } from '../../simulations/cloud/free-port.js';
+import { freePort } from '../../devcloud/free-port.js';
 import { aclk, AclkProcess, ensureBuilt, ROOT } from './support.js';
 
 const SCENARIO = join(ROOT, 'simulations', 'scenarios', 'ban.jsonl');

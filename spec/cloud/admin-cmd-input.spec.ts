@@ -4,7 +4,7 @@
  * naming the field, never echoing the value.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_CMD_PATH } from '../../simulations/cloud/broker/admin-routes.js';
+import { MAX_CMD_PATH } from '../../devcloud/broker/admin-routes.js';
 import { cleanupTestResources, claimTestNode, cloudRequest, recordingLogger, startTestCloud } from '../support/dev-cloud.js';
 
 afterEach(cleanupTestResources);

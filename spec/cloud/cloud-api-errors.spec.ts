@@ -6,7 +6,7 @@ import { createTunnelAgent } from '../../adapters/proxy/index.js';
 import { fileChallengeDecryptor } from '../../adapters/identity/index.js';
 import { LinkError } from '../../effects/errors.js';
 import type { CloudApi } from '../../effects/ports.js';
-import type { DevCloud } from '../../simulations/cloud/index.js';
+import type { DevCloud } from '../../devcloud/index.js';
 import { startStallProxy } from '../soak/support/stall-proxy.js';
 import { cleanupTestResources, claimTestNode, startTestCloud } from '../support/dev-cloud.js';
 

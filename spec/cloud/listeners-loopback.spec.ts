@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tls from 'node:tls';
 import { networkInterfaces } from 'node:os';
-import { websocketsBinding } from '../../simulations/cloud/broker/mosquitto-files.js';
+import { websocketsBinding } from '../../devcloud/broker/mosquitto-files.js';
 import { cleanupTestResources, startTestCloud } from '../support/dev-cloud.js';
 import { mosquittoAvailable } from '../broker/support.js';
 import { isLoopback, listenSockets, listenSocketsOf } from './listen-sockets.js';

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MqttCredentials } from '../../effects/ports.js';
 import { createMqttTransport } from '../../adapters/mqtt/index.js';
-import type { BrokerKind } from '../../simulations/cloud/broker/types.js';
+import type { BrokerKind } from '../../devcloud/broker/types.js';
 import { cleanupTestResources, claimTestNode, startTestCloud } from '../support/dev-cloud.js';
 import { issueCredentials, mosquittoAvailable } from '../broker/support.js';
 import { EventLog, clock, recordingLogger } from './support/harness.js';

@@ -3,7 +3,7 @@ import type * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import WebSocket from 'ws';
-import { freePort } from '../../simulations/cloud/free-port.js';
+import { freePort } from '../../devcloud/free-port.js';
 
 export async function httpsGet(url: string, agent: http.Agent): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

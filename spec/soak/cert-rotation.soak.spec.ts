@@ -5,7 +5,7 @@
  * message published meanwhile arrives. Both brokers: aedes (on the HTTPS server) and mosquitto.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { certificateRotation } from '../../simulations/cloud/index.js';
+import { certificateRotation } from '../../devcloud/index.js';
 import { mosquittoAvailable } from '../broker/support.js';
 import { chartArrivals, nodeFiles, startTestLink, stopTestLinks, waitFor, waitOnline, waitState } from '../integration/support/real-link.js';
 import { cleanupTestResources, startTestCloud } from '../support/dev-cloud.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-const SOURCES = ['index.ts', 'cli', 'link', 'adapters', 'effects', 'machines', 'simulations', 'bench'];
+const SOURCES = ['index.ts', 'cli', 'link', 'adapters', 'effects', 'machines', 'simulations', 'devcloud', 'bench'];
 const MARK = join(ROOT, 'dist', 'index.js');
 
 async function newest(path: string): Promise<number> {

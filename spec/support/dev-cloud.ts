@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogFields, Logger } from '../../effects/ports.js';
 import { claim, type ClaimOptions } from '../../adapters/claim/index.js';
-import { startDevCloud, type DevCloud, type DevCloudOptions } from '../../simulations/cloud/index.js';
+import { startDevCloud, type DevCloud, type DevCloudOptions } from '../../devcloud/index.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 

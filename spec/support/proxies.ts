@@ -11,7 +11,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort as freePortOn } from '../../simulations/cloud/free-port.js';
+import { freePort as freePortOn } from '../../devcloud/free-port.js';
 
 export const SERVERS = {
   tinyproxy: { bin: '/usr/bin/tinyproxy', apt: 'tinyproxy' },

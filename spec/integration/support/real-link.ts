@@ -10,7 +10,7 @@ import type { CmdHandler } from '../../../adapters/mqtt/cmd-relay.js';
 import { createCloudLink, type CloudLinkOptions } from '../../../link/cloud-link.js';
 import type { LinkHandle } from '../../../link/create-link.js';
 import type { LinkState } from '../../../link/state.js';
-import type { DevCloud } from '../../../simulations/cloud/index.js';
+import type { DevCloud } from '../../../devcloud/index.js';
 import { claimTestNode, cloudRequest, makeTempDir, recordingLogger } from '../../support/dev-cloud.js';
 
 export interface NodeFiles {

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import type { DevCloud } from '../../../simulations/cloud/index.js';
+import type { DevCloud } from '../../../devcloud/index.js';
 import { skipWithoutServer, startTinyproxy, type RunningProxy } from '../../support/proxies.js';
 
 export const PROXY_USER = 'secretuser';

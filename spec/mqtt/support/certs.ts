@@ -1,5 +1,5 @@
 /** One test CA and a server certificate for localhost / 127.0.0.1 / ::1, made once per test file. */
-import { createCa, createServerCert } from '../../../simulations/cloud/cert-generator.js';
+import { createCa, createServerCert } from '../../../devcloud/cert-generator.js';
 
 export interface TestCerts {
   readonly caPem: string;

@@ -1,6 +1,6 @@
 /** Shared pieces of the MQTT transport tests: credentials, a recording logger, event collection. */
 import type { LogFields, Logger, MqttCredentials, SessionEvent, TransportSession } from '../../../effects/ports.js';
-import { systemClock } from '../../../simulations/cloud/index.js';
+import { systemClock } from '../../../devcloud/index.js';
 
 export const CLAIM_ID = '0f0e0d0c-0b0a-4908-8706-050403020100';
 export const clock = systemClock;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mqtt, { type MqttClient } from 'mqtt';
-import { freePort } from '../../../simulations/cloud/free-port.js';
+import { freePort } from '../../../devcloud/free-port.js';
 import { testCerts } from './certs.js';
 
 const BIN = '/usr/sbin/mosquitto';

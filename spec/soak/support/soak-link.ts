@@ -3,7 +3,7 @@
  * continuous publisher that tracks every accepted message until it arrives at the cloud.
  */
 import { readFile } from 'node:fs/promises';
-import type { DevCloud } from '../../../simulations/cloud/index.js';
+import type { DevCloud } from '../../../devcloud/index.js';
 import type { TestLink } from '../../integration/support/real-link.js';
 
 /**

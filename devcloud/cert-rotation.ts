@@ -9,7 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../adapters/identity/atomic-file.js';
+import { writeFileAtomic } from '../adapters/identity/atomic-file.js';
 import { SERVER_CERT_FILE, SERVER_KEY_FILE } from './certs.js';
 import type { DevCloud } from './types.js';
 

@@ -2,7 +2,7 @@
  * A whole-cloud outage for N seconds: every MQTT connection dropped, new ones refused, and the env
  * endpoint answering 503 with a cloud error body.
  */
-import type { Clock, Logger } from '../../../effects/ports.js';
+import type { Clock, Logger } from '../../effects/ports.js';
 import { sendCloudError } from '../http-util.js';
 import type { Handler } from '../router.js';
 import type { DevCloudBroker } from './types.js';

@@ -4,7 +4,7 @@
  * handler that throws answers 400 (BadRequest) or 500.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../../effects/ports.js';
+import type { Logger } from '../effects/ports.js';
 import { BadRequest, sendCloudError } from './http-util.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';

@@ -6,8 +6,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createWebSocketStream, WebSocketServer, type WebSocket } from 'ws';
-import type { Logger } from '../../../effects/ports.js';
-import type { UpgradeHandler } from '../types.js';
+import type { Logger } from '../../effects/ports.js';
+import type { UpgradeHandler } from '../upgrade.js';
 
 export const MQTT_WS_PATH = '/mqtt';
 export const MQTT_SUBPROTOCOL = 'mqtt';

@@ -3,7 +3,7 @@
  * credentials issued by the password step, for the broker to verify.
  */
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../effects/ports.js';
+import type { Clock } from '../effects/ports.js';
 import { sameSecret } from './tokens.js';
 
 export interface TopicSpec {

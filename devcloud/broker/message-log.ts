@@ -2,8 +2,8 @@
  * The recent messages nodes published (for `GET /admin/messages`, tests and the demo): topic, size,
  * time, and the decoded UpdateAgentConnection on the agent-connection topic.
  */
-import { decodeUpdateAgentConnection } from '../../../adapters/messages/index.js';
-import type { Clock } from '../../../effects/ports.js';
+import { decodeUpdateAgentConnection } from '../../adapters/messages/index.js';
+import type { Clock } from '../../effects/ports.js';
 import { jsonSafe } from './json-safe.js';
 import { messageTypeOfTopic } from './topics.js';
 

@@ -1,7 +1,7 @@
 /** The dev cloud's MQTT broker, whichever implementation runs it (aedes in-process, mosquitto, none). */
-import type { Clock, Logger } from '../../../effects/ports.js';
+import type { Clock, Logger } from '../../effects/ports.js';
 import type { CredentialRegistry } from '../credentials.js';
-import type { UpgradeHandler } from '../types.js';
+import type { UpgradeHandler } from '../upgrade.js';
 
 export type BrokerKind = 'aedes' | 'mosquitto' | 'none';
 

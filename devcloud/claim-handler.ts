@@ -1,6 +1,6 @@
 /** `PUT /api/v1/spaces/nodes/:claimId` (PROTOCOL.md section 2). */
 import { createPublicKey } from 'node:crypto';
-import type { Clock, Logger } from '../../effects/ports.js';
+import type { Clock, Logger } from '../effects/ports.js';
 import { isRecord, readJson, sendCloudError, sendEmpty } from './http-util.js';
 import type { FaultyHandler } from './faults.js';
 import type { StateStore } from './state-store.js';

@@ -4,7 +4,7 @@
  * test run that forgot to close the cloud).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Logger } from '../../../effects/ports.js';
+import type { Logger } from '../../effects/ports.js';
 import { BrokerError } from './types.js';
 
 const running = new Set<ChildProcess>();

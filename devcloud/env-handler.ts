@@ -1,5 +1,5 @@
 /** `GET /api/v1/env?v=&cap=&claim_id=` (PROTOCOL.md section 3, step 1). */
-import type { Logger } from '../../effects/ports.js';
+import type { Logger } from '../effects/ports.js';
 import { envAnswer, type EnvSettings } from './env-settings.js';
 import type { FaultyHandler } from './faults.js';
 import { sendCloudError, sendJson } from './http-util.js';

@@ -4,8 +4,8 @@
  * `/agent/<id>/outbound/v1/cmd-reply`; the reply with the same msg-id resolves the request.
  */
 import { randomUUID } from 'node:crypto';
-import { formatCmdRequest, parseCmdReply } from '../../../adapters/messages/index.js';
-import type { Clock, Logger } from '../../../effects/ports.js';
+import { formatCmdRequest, parseCmdReply } from '../../adapters/messages/index.js';
+import type { Clock, Logger } from '../../effects/ports.js';
 import { jsonSafe } from './json-safe.js';
 import { cmdReplyTopic } from './topics.js';
 import type { DevCloudBroker } from './types.js';

@@ -1,13 +1,14 @@
 /** The dev cloud's public shape. */
-import type { IncomingMessage } from 'node:http';
 import type { Server as HttpsServerType } from 'node:https';
-import type { Duplex } from 'node:stream';
-import type { Clock, Logger } from '../../effects/ports.js';
+import type { Clock, Logger } from '../effects/ports.js';
 import type { BrokerKind, DevCloudBroker } from './broker/types.js';
 import type { CredentialRegistry } from './credentials.js';
 import type { FaultRegistry, FaultSpec } from './faults.js';
 import type { DevCloudSettings, DevCloudSettingsPatch } from './settings.js';
 import type { ClaimedNode } from './state-store.js';
+import type { UpgradeHandler } from './upgrade.js';
+
+export type { UpgradeHandler } from './upgrade.js';
 
 export interface DevCloudOptions {
   /** Where the CA, the server certificate and state.json live (created 0700 if missing). */
@@ -32,8 +33,6 @@ export interface DevCloudOptions {
    */
   readonly broker?: BrokerKind;
 }
-
-export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 export interface DevCloud {
   /** `https://127.0.0.1:PORT` (IPv6 hosts in brackets). */

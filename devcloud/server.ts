@@ -5,8 +5,8 @@
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Clock, Logger } from '../../effects/ports.js';
-import { ensurePrivateDir } from '../../adapters/identity/atomic-file.js';
+import type { Clock, Logger } from '../effects/ports.js';
+import { ensurePrivateDir } from '../adapters/identity/atomic-file.js';
 import { addAdminRoutes } from './admin-handlers.js';
 import { challengeHandler, passwordHandler } from './auth-handlers.js';
 import { startBroker } from './broker/index.js';

@@ -6,7 +6,7 @@
 import { X509Certificate as NodeX509 } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../adapters/identity/atomic-file.js';
+import { writeFileAtomic } from '../adapters/identity/atomic-file.js';
 
 export const CA_CERT_FILE = 'ca.pem';
 export const CA_KEY_FILE = 'ca-key.pem';

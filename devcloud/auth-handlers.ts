@@ -3,7 +3,7 @@
  * (PROTOCOL.md section 3, steps 2 and 4).
  */
 import { constants, publicEncrypt, randomBytes } from 'node:crypto';
-import type { Logger } from '../../effects/ports.js';
+import type { Logger } from '../effects/ports.js';
 import { ChallengeRegistry, CredentialRegistry, type TopicSpec } from './credentials.js';
 import type { FaultyHandler } from './faults.js';
 import { isRecord, readJson, sendCloudError, sendJson } from './http-util.js';

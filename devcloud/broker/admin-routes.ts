@@ -4,9 +4,9 @@
  * `GET /admin/messages?node=`.
  */
 import { z } from 'zod';
-import { CMD_METHODS, encodeDisconnectReq } from '../../../adapters/messages/index.js';
-import { LinkError } from '../../../effects/errors.js';
-import type { Clock } from '../../../effects/ports.js';
+import { CMD_METHODS, encodeDisconnectReq } from '../../adapters/messages/index.js';
+import { LinkError } from '../../effects/errors.js';
+import type { Clock } from '../../effects/ports.js';
 import { readJson, sendCloudError, sendJson } from '../http-util.js';
 import type { Handler, RequestContext, Router } from '../router.js';
 import type { StateStore } from '../state-store.js';

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../../adapters/identity/atomic-file.js';
+import { writeFileAtomic } from '../adapters/identity/atomic-file.js';
 
 export const STATE_FILE = 'state.json';
 

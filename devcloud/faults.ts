@@ -4,7 +4,7 @@
  * for its next N requests.
  */
 import { z } from 'zod';
-import type { Clock } from '../../effects/ports.js';
+import type { Clock } from '../effects/ports.js';
 import { sendCloudError, sendRaw } from './http-util.js';
 import type { RequestContext } from './router.js';
 
