@@ -14,6 +14,7 @@ export {
   type CancelPendingRequestInit,
   type DecodedCancelPendingRequest,
 } from './cancel-pending-request.js';
+export * from './node-instance.js';
 export { parseCmdRequest, formatCmdRequest, CMD_VERSION, CMD_METHODS, type CmdRequest, type CmdRequestInit, type CmdMethod } from './cmd-request.js';
 export { formatCmdReply, parseCmdReply, CMD_ERROR, type CmdErrorCode, type CmdReplyInit, type ParsedCmdReply } from './cmd-reply.js';
 export { messageTypeOf } from './topic.js';

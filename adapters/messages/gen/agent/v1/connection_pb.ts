@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file agent/v1/connection.proto.
  */
 export const file_agent_v1_connection: GenFile = /*@__PURE__*/
-  fileDesc("ChlhZ2VudC92MS9jb25uZWN0aW9uLnByb3RvEghhZ2VudC52MSL+AgoVVXBkYXRlQWdlbnRDb25uZWN0aW9uEhAKCGNsYWltX2lkGAEgASgJEhEKCXJlYWNoYWJsZRgCIAEoCBISCgpzZXNzaW9uX2lkGAMgASgDEjcKDXVwZGF0ZV9zb3VyY2UYBCABKA4yIC5hZ2VudC52MS5Db25uZWN0aW9uVXBkYXRlU291cmNlEhgKEG1xdHRfYnJva2VyX2FkZHIYBSABKAkSLgoKdXBkYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPdm1xX2luc3RhbmNlX2lkGAcgASgFEjAKDXN5c3RlbV91cHRpbWUYDyABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SLwoMYWdlbnRfdXB0aW1lGBAgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEi0KDGNhcGFiaWxpdGllcxgRIAMoCzIXLmFjbGtfbGliLnYxLkNhcGFiaWxpdHkqsAEKFkNvbm5lY3Rpb25VcGRhdGVTb3VyY2USKAokQ09OTkVDVElPTl9VUERBVEVfU09VUkNFX1VOU1BFQ0lGSUVEEAASIgoeQ09OTkVDVElPTl9VUERBVEVfU09VUkNFX0FHRU5UEAESIAocQ09OTkVDVElPTl9VUERBVEVfU09VUkNFX0xXVBACEiYKIkNPTk5FQ1RJT05fVVBEQVRFX1NPVVJDRV9IRVVSSVNUSUMQA2IGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_aclk_lib_v1_lib]);
+  fileDesc("ChlhZ2VudC92MS9jb25uZWN0aW9uLnByb3RvEghhZ2VudC52MSL+AgoVVXBkYXRlQWdlbnRDb25uZWN0aW9uEhAKCGNsYWltX2lkGAEgASgJEhEKCXJlYWNoYWJsZRgCIAEoCBISCgpzZXNzaW9uX2lkGAMgASgDEjcKDXVwZGF0ZV9zb3VyY2UYBCABKA4yIC5hZ2VudC52MS5Db25uZWN0aW9uVXBkYXRlU291cmNlEhgKEG1xdHRfYnJva2VyX2FkZHIYBSABKAkSLgoKdXBkYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPdm1xX2luc3RhbmNlX2lkGAcgASgFEjAKDXN5c3RlbV91cHRpbWUYDyABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SLwoMYWdlbnRfdXB0aW1lGBAgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEi0KDGNhcGFiaWxpdGllcxgRIAMoCzIXLmFjbGtfbGliLnYxLkNhcGFiaWxpdHkiRwoRU2VuZE5vZGVJbnN0YW5jZXMSEAoIY2xhaW1faWQYASABKAkSIAoGY29uZmlnGAIgASgLMhAuYWdlbnQudjEuQ29uZmlnImMKBkNvbmZpZxIZChFiZWFyZXJfcHJvdGVjdGlvbhgBIAEoCBIgChhjbG91ZF9vbmx5X25vdGlmaWNhdGlvbnMYAiABKAgSHAoUdW5pdmVyc2FsX2Rhc2hib2FyZHMYAyABKAgqsAEKFkNvbm5lY3Rpb25VcGRhdGVTb3VyY2USKAokQ09OTkVDVElPTl9VUERBVEVfU09VUkNFX1VOU1BFQ0lGSUVEEAASIgoeQ09OTkVDVElPTl9VUERBVEVfU09VUkNFX0FHRU5UEAESIAocQ09OTkVDVElPTl9VUERBVEVfU09VUkNFX0xXVBACEiYKIkNPTk5FQ1RJT05fVVBEQVRFX1NPVVJDRV9IRVVSSVNUSUMQA2IGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_aclk_lib_v1_lib]);
 
 /**
  * @generated from message agent.v1.UpdateAgentConnection
@@ -79,6 +79,58 @@ export type UpdateAgentConnection = Message<"agent.v1.UpdateAgentConnection"> & 
  */
 export const UpdateAgentConnectionSchema: GenMessage<UpdateAgentConnection> = /*@__PURE__*/
   messageDesc(file_agent_v1_connection, 0);
+
+/**
+ * The cloud asks the agent to report all its node instances again (aclk_rx_msgs.c
+ * `send_node_instances`; the agent ignores the fields).
+ *
+ * @generated from message agent.v1.SendNodeInstances
+ */
+export type SendNodeInstances = Message<"agent.v1.SendNodeInstances"> & {
+  /**
+   * @generated from field: string claim_id = 1;
+   */
+  claimId: string;
+
+  /**
+   * @generated from field: agent.v1.Config config = 2;
+   */
+  config?: Config | undefined;
+};
+
+/**
+ * Describes the message agent.v1.SendNodeInstances.
+ * Use `create(SendNodeInstancesSchema)` to create a new message.
+ */
+export const SendNodeInstancesSchema: GenMessage<SendNodeInstances> = /*@__PURE__*/
+  messageDesc(file_agent_v1_connection, 1);
+
+/**
+ * @generated from message agent.v1.Config
+ */
+export type Config = Message<"agent.v1.Config"> & {
+  /**
+   * @generated from field: bool bearer_protection = 1;
+   */
+  bearerProtection: boolean;
+
+  /**
+   * @generated from field: bool cloud_only_notifications = 2;
+   */
+  cloudOnlyNotifications: boolean;
+
+  /**
+   * @generated from field: bool universal_dashboards = 3;
+   */
+  universalDashboards: boolean;
+};
+
+/**
+ * Describes the message agent.v1.Config.
+ * Use `create(ConfigSchema)` to create a new message.
+ */
+export const ConfigSchema: GenMessage<Config> = /*@__PURE__*/
+  messageDesc(file_agent_v1_connection, 2);
 
 /**
  * @generated from enum agent.v1.ConnectionUpdateSource
