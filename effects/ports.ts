@@ -4,6 +4,7 @@
  */
 import type { Observable } from 'rxjs';
 import type { BackoffPolicyName } from '../machines/backoff/policy.js';
+import type { NodeMessage } from '../machines/nodes.js';
 
 /** Wall-clock time and timers. Compatible with xstate's `Clock`, plus `now()`. */
 export interface Clock {
@@ -170,4 +171,73 @@ export interface TransportSession {
 
 export interface Transport {
   connect(params: TransportParams): TransportSession;
+}
+
+// ---------------------------------------------------------------- node instances
+
+/** The session a node-instance message is sent in. */
+export interface NodeSessionInfo {
+  readonly claimId: string;
+  /** The session id of UpdateAgentConnection (connect time in microseconds). */
+  readonly sessionId: number;
+  readonly nowMs: number;
+}
+
+/**
+ * What the host tells the cloud about a node in UpdateNodeInfo (netdata's node_info.cc). Every field
+ * is optional; strings are bounded by the registry (link/node-registry.ts).
+ */
+export interface NodeInfo {
+  readonly os?: string;
+  readonly osName?: string;
+  readonly osVersion?: string;
+  readonly kernelName?: string;
+  readonly kernelVersion?: string;
+  readonly architecture?: string;
+  readonly cpus?: number;
+  /** e.g. `2400000000` (Hz) or netdata's text form. */
+  readonly cpuFrequency?: string;
+  /** Bytes, as text (netdata sends strings). */
+  readonly memory?: string;
+  readonly diskSpace?: string;
+  /** The agent version running on the node. */
+  readonly version?: string;
+  readonly releaseChannel?: string;
+  readonly timezone?: string;
+  readonly virtualizationType?: string;
+  readonly containerType?: string;
+  readonly customInfo?: string;
+  readonly services?: readonly string[];
+  readonly hostLabels?: Readonly<Record<string, string>>;
+}
+
+/** A data collector running on the node (UpdateNodeCollectors). */
+export interface NodeCollector {
+  readonly plugin: string;
+  readonly module: string;
+}
+
+/** The host's latest details of a node, read when its info is sent. */
+export interface NodeDetails {
+  readonly hostname: string;
+  readonly info: NodeInfo;
+  /** Absent: UpdateNodeCollectors is not sent for this node. */
+  readonly collectors?: readonly NodeCollector[];
+}
+
+/** Node ids given by the cloud, kept per claim id so that a restart reuses them (no duplicate node). */
+export interface NodeIdStore {
+  get(claimId: string, machineGuid: string): string | undefined;
+  set(claimId: string, machineGuid: string, nodeId: string): Promise<void>;
+}
+
+/**
+ * Node-instance messages on the wire (PROTOCOL.md section 8): protobuf in the real link
+ * (link/node-wire.ts), plain JSON in the simulations. `encode` may throw a coded LinkError; an
+ * `info` message may give several payloads (UpdateNodeInfo, then UpdateNodeCollectors).
+ */
+export interface NodeWire {
+  encode(message: NodeMessage, session: NodeSessionInfo, details: NodeDetails | undefined): ReadonlyArray<{ readonly topicName: string; readonly payload: Uint8Array }>;
+  /** CreateNodeInstanceResult; throws a coded LinkError (MSG_BAD_PROTOBUF...) on anything else. */
+  decodeCreated(payload: Uint8Array): { readonly machineGuid: string; readonly nodeId: string };
 }

@@ -6,7 +6,8 @@
 import { fromCallback } from 'xstate';
 import type { LinkEvent, TransportCommand, TransportInput } from '../machines/types.js';
 import type { MessageDispatcher } from './dispatch.js';
-import type { Clock, SessionEvent, Transport, TransportSession } from './ports.js';
+import type { NodeMessage } from '../machines/nodes.js';
+import type { Clock, Logger, NodeDetails, NodeWire, SessionEvent, Transport, TransportSession } from './ports.js';
 import type { SessionSlot } from './sessions.js';
 import type { Tracker } from './tracker.js';
 import type { CredentialVault } from './vault.js';
@@ -18,6 +19,11 @@ export interface TransportEffectDeps {
   readonly sessions: SessionSlot;
   readonly dispatcher: MessageDispatcher;
   readonly tracker: Tracker;
+  /** Encodes the node-instance messages the machine plans; without it they are not sent. */
+  readonly nodeWire?: NodeWire;
+  /** The host's latest details of a node (for UpdateNodeInfo). */
+  readonly nodeDetails?: (machineGuid: string) => NodeDetails | undefined;
+  readonly logger?: Logger;
 }
 
 function toMachineEvent(event: SessionEvent, at: number): LinkEvent | null {
@@ -52,12 +58,13 @@ export function transportCallback(deps: TransportEffectDeps): TransportCallback 
     }
     let closed = false;
     let pubacks = 0;
+    const sessionId = deps.clock.now() * 1000;
     const session: TransportSession = deps.transport.connect({
       endpoint: input.endpoint,
       mqttVersion: input.mqttVersion,
       claimId: input.claimId,
       credentials,
-      sessionId: deps.clock.now() * 1000,
+      sessionId,
     });
     const subscription = session.events.subscribe({
       next: (event) => {
@@ -82,8 +89,29 @@ export function transportCallback(deps: TransportEffectDeps): TransportCallback 
         sendBack({ type: 'TRANSPORT_CLOSED', at: deps.clock.now(), code: 'SOCKET_CLOSED', message: 'the session ended' });
       },
     });
+    const sendNodes = (messages: readonly NodeMessage[]) => {
+      const wire = deps.nodeWire;
+      if (!wire) return;
+      for (const message of messages) {
+        try {
+          const where = { claimId: input.claimId, sessionId, nowMs: deps.clock.now() };
+          for (const { topicName, payload } of wire.encode(message, where, deps.nodeDetails?.(message.machineGuid))) {
+            deps.tracker.track(session.publish(topicName, payload).catch((error: unknown) => nodeFailure(message, error)));
+          }
+        } catch (error) {
+          nodeFailure(message, error);
+        }
+      }
+    };
+    const nodeFailure = (message: NodeMessage, error: unknown) => {
+      deps.logger?.warn('node-instance message not sent', {
+        kind: message.kind, machineGuid: message.machineGuid,
+        code: (error as { code?: unknown } | null)?.code, error: error instanceof Error ? error.message : String(error),
+      });
+    };
     receive((command) => {
       if (command.type === 'CLOSE') deps.tracker.track(session.close({ graceful: command.graceful }));
+      else if (command.type === 'NODES') sendNodes(command.messages);
     });
     return () => {
       subscription.unsubscribe();

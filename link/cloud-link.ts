@@ -15,7 +15,8 @@ import { redactProxy } from '../adapters/proxy/redact.js';
 import { fileChallengeDecryptor } from '../adapters/identity/challenge-decryptor.js';
 import type { LinkError } from '../effects/errors.js';
 import { autoClaim, wantsAutoClaim } from './auto-claim.js';
-import { createLink, type LinkHandle } from './create-link.js';
+import { userAgentFor } from '../adapters/identity/user-agent.js';
+import { createLink, LINK_VERSION, type LinkHandle } from './create-link.js';
 import { createInertLink } from './inert-link.js';
 import { LazyNetworkPorts, type NetworkTuning } from './lazy-ports.js';
 import { ResolvingConfigSource, type Environment } from './network.js';
@@ -39,6 +40,13 @@ export interface CloudLinkOptions extends Pick<LinkOptions, 'logger' | 'clock' |
   readonly network?: NetworkTuning;
   /** Auto-claim tries and pause between them (default 5 tries, 2 s apart). */
   readonly claimRetries?: { readonly retries?: number; readonly pauseMs?: number };
+  /** The node's machine GUID (sent as `mGUID` when claiming); when absent it is read from `machineGuidFile`. */
+  readonly machineGuid?: string;
+  /**
+   * The machine GUID file, read or created when absent (adapters/identity/machine-guid.ts). Default
+   * `<cloudDir>/../registry/netdata.public.unique.id`, netdata's layout.
+   */
+  readonly machineGuidFile?: string;
 }
 
 export function createCloudLink(options: CloudLinkOptions): LinkHandle {
@@ -54,7 +62,9 @@ export function createCloudLink(options: CloudLinkOptions): LinkHandle {
   if (options.disableCloud) return createInertLink(common);
 
   const env = options.env ?? process.env;
-  const ports = new LazyNetworkPorts(clock, logger, options.network);
+  // Every HTTPS request and the WebSocket upgrade name the agent and this library (identity/user-agent.ts).
+  const userAgent = userAgentFor(options.agentVersion ?? LINK_VERSION, LINK_VERSION);
+  const ports = new LazyNetworkPorts(clock, logger, { ...options.network, userAgent });
   const paths = {
     cloudDir: options.cloudDir,
     ...(options.netdataConf !== undefined ? { netdataConf: options.netdataConf } : {}),
@@ -90,7 +100,9 @@ export function createCloudLink(options: CloudLinkOptions): LinkHandle {
     const latest = source.latest;
     if (latest === null || !wantsAutoClaim(latest.config)) return;
     const result = await autoClaim({
-      config: latest.config, cloudDir: options.cloudDir, env, logger, now: () => clock.now(),
+      config: latest.config, cloudDir: options.cloudDir, env, logger, now: () => clock.now(), userAgent,
+      ...(options.machineGuid !== undefined ? { machineGuid: options.machineGuid } : {}),
+      ...(options.machineGuidFile !== undefined ? { machineGuidFile: options.machineGuidFile } : {}),
       ...(latest.network?.ca !== undefined ? { ca: latest.network.ca } : {}),
       ...options.claimRetries,
     });
@@ -119,6 +131,7 @@ export function createCloudLink(options: CloudLinkOptions): LinkHandle {
     },
     publish: (topicName, payload) => inner.publish(topicName, payload),
     onMessage: (type, handler) => inner.onMessage(type, handler),
+    nodes: inner.nodes,
     getState: () => explain(inner.getState()),
     subscribe: (listener) => inner.subscribe((state) => listener(explain(state))),
   };

@@ -16,8 +16,10 @@ import { transportCallback } from '../effects/transport.effect.js';
 import { CredentialVault } from '../effects/vault.js';
 import { DEFAULT_TIMINGS, defaultSettings } from '../machines/defaults.js';
 import { linkMachine } from '../machines/link.machine.js';
-import type { HostEvent, LinkContext, LinkSettings } from '../machines/types.js';
+import type { HostEvent, LinkContext, LinkSettings, NodeEvent } from '../machines/types.js';
 import { wireCmdRelay, type CmdWiring } from './cmd-wiring.js';
+import { memoryNodeIdStore } from './node-ids.js';
+import { createNodeRegistry, type NodeRegistry } from './node-registry.js';
 import { isConfigSource, type LinkOptions } from './options.js';
 import { composeInspect, createRecorder } from './record.js';
 import { displayProxy, toSettings } from './settings.js';
@@ -43,6 +45,8 @@ export interface LinkHandle {
   onMessage(type: string, handler: MessageHandler): () => void;
   getState(): LinkState;
   subscribe(listener: (state: LinkState) => void): () => void;
+  /** The node instances this agent reports to the cloud (PROTOCOL.md section 8): its own node, and a parent's children. */
+  readonly nodes: NodeRegistry;
   readonly actor: Actor<typeof linkMachine>;
 }
 
@@ -60,12 +64,51 @@ export function createLink(options: LinkOptions): LinkHandle {
   let proxy = 'none';
   let stopped = false;
 
+  let actor: Actor<typeof sharedLinkMachine> | null = null;
+  // Node instances: the host's registry, and the node ids the cloud gave (per claim id).
+  const nodeIds = options.nodeIds ?? memoryNodeIdStore();
+  const currentClaimId = () => actor?.getSnapshot().context.settings.claimId ?? null;
+  const nodeRegistry = createNodeRegistry(
+    (event: NodeEvent) => { if (!stopped && actor) actor.send(event); },
+    (guid) => { const claimId = currentClaimId(); return claimId === null ? null : nodeIds.get(claimId, guid) ?? null; },
+    () => clock.now(),
+  );
+  const nodeWire = options.nodeWire;
+  if (nodeWire) wireNodeAnswers();
+
   // This link's effects; the machine itself is shared by every link (shared-machine.ts).
   const effects: LinkEffects = {
     env: envRunner({ cloud: options.cloud, clock, agentVersion, tracker }),
     auth: authRunner({ cloud: options.cloud, decryptor: options.decryptor, vault, clock, agentVersion, tracker }),
-    transport: transportCallback({ transport: options.transport, vault, clock, sessions, dispatcher, tracker }),
+    transport: transportCallback({
+      transport: options.transport, vault, clock, sessions, dispatcher, tracker, logger,
+      ...(nodeWire ? { nodeWire, nodeDetails: (guid: string) => nodeRegistry.details(guid) } : {}),
+    }),
   };
+
+  /** The cloud's answers about nodes: CreateNodeInstanceResult (kept, then to the machine) and SendNodeInstances. */
+  function wireNodeAnswers(): void {
+    dispatcher.on('CreateNodeInstanceResult', (message) => {
+      let created: { machineGuid: string; nodeId: string };
+      try {
+        created = (nodeWire as NonNullable<typeof nodeWire>).decodeCreated(message.payload);
+      } catch (error) {
+        logger.warn('malformed CreateNodeInstanceResult', { code: (error as { code?: unknown }).code, error: error instanceof Error ? error.message : String(error) });
+        return;
+      }
+      const claimId = currentClaimId();
+      if (claimId === null || !nodeRegistry.has(created.machineGuid)) {
+        logger.warn('CreateNodeInstanceResult for a node that is not registered', { machineGuid: created.machineGuid });
+        return;
+      }
+      tracker.track(nodeIds.set(claimId, created.machineGuid, created.nodeId).catch((error: unknown) =>
+        logger.warn('node id not kept', { machineGuid: created.machineGuid, error: error instanceof Error ? error.message : String(error) })));
+      if (!stopped && actor) actor.send({ type: 'NODE_CREATED', at: clock.now(), machineGuid: created.machineGuid, nodeId: created.nodeId });
+    });
+    dispatcher.on('SendNodeInstances', () => {
+      if (!stopped && actor) actor.send({ type: 'SEND_NODE_INSTANCES', at: clock.now() });
+    });
+  }
 
   const offSettings = defaultSettings({ enabled: false, timings: { ...DEFAULT_TIMINGS, ...options.timings } });
   const loadConfig = async (): Promise<LinkConfig> => (isConfigSource(options.config) ? options.config.load() : options.config);
@@ -86,7 +129,6 @@ export function createLink(options: LinkOptions): LinkHandle {
     bindEffects(created.system, effects);
     return created;
   };
-  let actor: ReturnType<typeof makeActor> | null = null;
   const cmd: CmdWiring | null = options.onCommand
     ? wireCmdRelay({
       handler: options.onCommand, sessions, dispatcher, clock, logger,
@@ -164,6 +206,8 @@ export function createLink(options: LinkOptions): LinkHandle {
       started.subscribe(observe);
       started.start();
       if (event.type === 'CONFIG_INVALID') started.send(event);
+      // Nodes the host registered before start, with the node ids kept for the current claim.
+      for (const registration of nodeRegistry.registrations()) started.send(registration);
     },
     async stop() {
       if (stopped) return tracker.idle();
@@ -198,6 +242,7 @@ export function createLink(options: LinkOptions): LinkHandle {
       return accepted;
     },
     onMessage: (type, handler) => dispatcher.on(type, handler),
+    nodes: nodeRegistry.registry,
     getState,
     subscribe(listener) {
       listeners.add(listener);

@@ -42,6 +42,8 @@ export function createInertLink(options: InertLinkOptions): LinkHandle {
     claimed: () => undefined,
     publish: () => Promise.reject(new LinkError(CLOUD_DISABLED_BY_BUILD, `${CLOUD_DISABLED_TEXT}: nothing is sent`)),
     onMessage: () => () => undefined,
+    // Kept in the state, never sent: the inert link has no way out.
+    nodes: inner.nodes,
     getState: () => explain(inner.getState()),
     subscribe: (listener) => inner.subscribe((state) => listener(explain(state))),
   };

@@ -2,7 +2,7 @@ import type { InspectionEvent, Observer } from 'xstate';
 import type { CmdHandler } from '../adapters/mqtt/cmd-relay.js';
 import type { OutboxOptions } from '../effects/outbox.js';
 import type {
-  ChallengeDecryptor, Clock, CloudApi, ConfigSource, LinkConfig, Logger, Random, Transport,
+  ChallengeDecryptor, Clock, CloudApi, ConfigSource, LinkConfig, Logger, NodeIdStore, NodeWire, Random, Transport,
 } from '../effects/ports.js';
 import type { Timings } from '../machines/types.js';
 import type { RecordSink } from './record.js';
@@ -41,6 +41,13 @@ export interface LinkOptions {
   readonly cmdTimeoutMs?: number;
   /** `cmd` requests running at once; one more is answered busy (HTTP 503) at once. Default 64. */
   readonly cmdMaxPending?: number;
+  /**
+   * How node-instance messages are encoded (PROTOCOL.md section 8). Without it, registered nodes are kept
+   * in the state but nothing about them is sent. createCloudLink passes the protobuf one.
+   */
+  readonly nodeWire?: NodeWire;
+  /** Where node ids are kept per claim id (default: memory; createCloudLink: `<cloud.d>/node-instances.json`). */
+  readonly nodeIds?: NodeIdStore;
 }
 
 export function isConfigSource(value: ConfigSource | LinkConfig): value is ConfigSource {

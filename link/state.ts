@@ -39,6 +39,20 @@ export interface LinkState {
   readonly cmdPending: number;
   readonly cmdMaxPending: number | null;
   readonly cmdBusyAnswers: number;
+  /** The node instances the host registered and what the cloud knows of them (PROTOCOL.md section 8). */
+  readonly nodes: readonly NodeState[];
+}
+
+export interface NodeState {
+  readonly machineGuid: string;
+  readonly hostname: string;
+  /** From the cloud's CreateNodeInstanceResult (kept per claim); null until then. */
+  readonly nodeId: string | null;
+  readonly hops: number;
+  /** The host's word. */
+  readonly live: boolean;
+  /** The liveness reported to the cloud in this session (null: not yet). */
+  readonly reportedLive: boolean | null;
 }
 
 export interface DataPlaneCounters {
@@ -113,6 +127,7 @@ export function deriveState(value: unknown, context: LinkContext, counters: Data
     cmdPending: counters.cmd?.pending ?? 0,
     cmdMaxPending: counters.cmd?.maxPending ?? null,
     cmdBusyAnswers: counters.cmd?.busy ?? 0,
+    nodes: context.nodes.map((n) => ({ machineGuid: n.machineGuid, hostname: n.hostname, nodeId: n.nodeId, hops: n.hops, live: n.live, reportedLive: n.reported })),
   };
 }
 
@@ -146,5 +161,8 @@ export function toAclkStateJson(s: LinkState): Record<string, unknown> {
     'cmd-pending': s.cmdPending,
     'cmd-max-pending': s.cmdMaxPending,
     'cmd-busy-answers': s.cmdBusyAnswers,
+    'node-instances': s.nodes.map((n) => ({
+      'machine-guid': n.machineGuid, hostname: n.hostname, 'node-id': n.nodeId, hops: n.hops, live: n.live, 'reported-live': n.reportedLive,
+    })),
   };
 }

@@ -8,6 +8,7 @@ import { assign, fromCallback, fromPromise, sendTo, setup, spawnChild, stopChild
 import { seedState } from './backoff/random.js';
 import { delays } from './delays.js';
 import * as g from './guards.js';
+import * as n from './node-updates.js';
 import { reason } from './reasons.js';
 import * as u from './updates.js';
 import type {
@@ -72,6 +73,11 @@ export const linkMachine = setup({
     }),
     closeTransport: stopChild('transport'),
     requestGracefulClose: sendTo('transport', { type: 'CLOSE', graceful: true } satisfies TransportCommand),
+    updateNodes: assign(({ context, event }) => n.updateNodes(context, event)),
+    syncNodes: assign(({ context, event }) => n.syncNodes(context, event)),
+    beginNodeSession: assign(({ context }) => n.beginNodeSession(context)),
+    reportNodesDown: assign(({ context }) => n.reportNodesDown(context)),
+    sendNodeMessages: sendTo('transport', ({ context }): TransportCommand => ({ type: 'NODES', messages: context.nodeOutbox })),
   },
   guards: {
     shouldBeDisabled: ({ context }) => g.shouldBeDisabled(context),
@@ -110,6 +116,8 @@ export const linkMachine = setup({
       connections: 0, attemptsStarted: 0, lastConnectAt: null, lastDisconnectAt: null,
       nextAttemptAt: null, lastBackoffMs: null, lastWaitKind: null, mqttVersion: null,
     },
+    nodes: [],
+    nodeOutbox: [],
   }),
   initial: 'disabled',
   // Host events update the settings everywhere; states that must react override them.
@@ -120,6 +128,11 @@ export const linkMachine = setup({
     CONFIG_CHANGED: { actions: 'applySettings' },
     CONFIG_INVALID: { actions: 'applyConfigError' },
     CLAIMED: { actions: 'applyClaim' },
+    // The host's nodes are kept in every state; only a connected link tells the cloud about them.
+    NODE_REGISTERED: { actions: 'updateNodes' },
+    NODE_CHANGED: { actions: 'updateNodes' },
+    NODE_REMOVED: { actions: 'updateNodes' },
+    NODE_CREATED: { actions: 'updateNodes' },
   },
   states: {
     disabled: {
@@ -180,7 +193,7 @@ export const linkMachine = setup({
         transport: {
           entry: 'openTransport',
           on: {
-            TRANSPORT_UP: { target: '#link.connected', actions: 'markConnected' },
+            TRANSPORT_UP: { target: '#link.connected', actions: ['markConnected', 'beginNodeSession', 'sendNodeMessages'] },
             TRANSPORT_CLOSED: { target: '#link.backoff', actions: 'recordFailure' },
           },
           after: { connectBudget: { target: '#link.backoff', actions: { type: 'recordTimeout', params: { code: 'CONNECT_TIMEOUT' } } } },
@@ -204,6 +217,12 @@ export const linkMachine = setup({
           { guard: 'connectionChanged', target: '.disconnecting', actions: ['applySettings', 'requestReconnect'] },
           { actions: 'applySettings' },
         ],
+        // Node instances: each change is reported at once (CreateNodeInstance, UpdateNodeInstanceConnection, UpdateNodeInfo).
+        NODE_REGISTERED: { actions: ['syncNodes', 'sendNodeMessages'] },
+        NODE_CHANGED: { actions: ['syncNodes', 'sendNodeMessages'] },
+        NODE_REMOVED: { actions: ['syncNodes', 'sendNodeMessages'] },
+        NODE_CREATED: { actions: ['syncNodes', 'sendNodeMessages'] },
+        SEND_NODE_INSTANCES: { actions: ['syncNodes', 'sendNodeMessages'] },
       },
       states: {
         online: {
@@ -220,9 +239,14 @@ export const linkMachine = setup({
           description: 'Connected, and the backoff has been reset.',
         },
         disconnecting: {
-          description: 'Graceful disconnect: UpdateAgentConnection(reachable=false), DISCONNECT, close 1000.',
-          entry: ['markTimer', 'requestGracefulClose'],
+          description: 'Graceful disconnect: every node reported down, UpdateAgentConnection(reachable=false), DISCONNECT, close 1000.',
+          entry: ['markTimer', 'reportNodesDown', 'sendNodeMessages', 'requestGracefulClose'],
           on: {
+            NODE_REGISTERED: { actions: 'updateNodes' },
+            NODE_CHANGED: { actions: 'updateNodes' },
+            NODE_REMOVED: { actions: 'updateNodes' },
+            NODE_CREATED: { actions: 'updateNodes' },
+            SEND_NODE_INSTANCES: { actions: 'updateNodes' },
             TRANSPORT_CLOSED: afterDisconnect,
             PING_TIMEOUT: afterDisconnect,
             DISCONNECT_REQ: { actions: 'recordCloudDisconnect' },

@@ -6,6 +6,7 @@
 import type { BackoffPolicyName } from './backoff/policy.js';
 import type { BackoffOverrides } from './backoff/plan.js';
 import type { Failure } from './failure.js';
+import type { NodeChange, NodeEntry, NodeMessage, NodeRegistration } from './nodes.js';
 
 export interface Timings {
   /** TLS + WebSocket upgrade + CONNACK (PROTOCOL.md section 4): 120 s. */
@@ -88,6 +89,10 @@ export interface LinkContext {
   /** The latest time the machine knows of. */
   readonly now: number;
   readonly stats: LinkStats;
+  /** The node instances the host registered (PROTOCOL.md section 8), in registration order. */
+  readonly nodes: readonly NodeEntry[];
+  /** The node-instance messages planned by the last node step, handed to the transport by `sendNodeMessages`. */
+  readonly nodeOutbox: readonly NodeMessage[];
 }
 
 export interface LinkInput {
@@ -115,10 +120,22 @@ export type TransportEvent =
   | { readonly type: 'DISCONNECT_REQ'; readonly at: number; readonly reconnectAfterSeconds: number; readonly permaban: boolean }
   | { readonly type: 'PING_TIMEOUT'; readonly at: number };
 
-export type LinkEvent = HostEvent | TransportEvent;
+/** The host's nodes, and the cloud's answers about them (PROTOCOL.md section 8). */
+export type NodeEvent =
+  | { readonly type: 'NODE_REGISTERED'; readonly at: number; readonly node: NodeRegistration }
+  | { readonly type: 'NODE_CHANGED'; readonly at: number; readonly change: NodeChange }
+  | { readonly type: 'NODE_REMOVED'; readonly at: number; readonly machineGuid: string }
+  /** CreateNodeInstanceResult. */
+  | { readonly type: 'NODE_CREATED'; readonly at: number; readonly machineGuid: string; readonly nodeId: string }
+  /** The cloud's SendNodeInstances: report every node again. */
+  | { readonly type: 'SEND_NODE_INSTANCES'; readonly at: number };
+
+export type LinkEvent = HostEvent | TransportEvent | NodeEvent;
 
 /** Sent by the machine to its transport child. */
-export type TransportCommand = { readonly type: 'CLOSE'; readonly graceful: boolean };
+export type TransportCommand =
+  | { readonly type: 'CLOSE'; readonly graceful: boolean }
+  | { readonly type: 'NODES'; readonly messages: readonly NodeMessage[] };
 
 // ---------------------------------------------------------------- effect contracts
 

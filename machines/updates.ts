@@ -5,6 +5,7 @@
 import { planWait, resolveBackoffParams } from './backoff/plan.js';
 import { nowOf } from './clock.js';
 import { asFailure, type Failure } from './failure.js';
+import { forgetNodeIds } from './nodes.js';
 import { failureReason, reason } from './reasons.js';
 import type { AuthOutput, EnvOutput, LinkContext, LinkEvent, LinkSettings } from './types.js';
 
@@ -40,7 +41,12 @@ export function applySettings(c: LinkContext, e: SomeEvent): Update {
   if (!ev) return {};
   const claimChanged = ev.settings.claimId !== c.settings.claimId;
   const turnsOff = !ev.settings.enabled && c.settings.enabled;
-  return { settings: ev.settings, configError: null, ...(claimChanged ? clearedBan : {}), ...(turnsOff ? { reason: reason('DISABLED') } : {}) };
+  return {
+    settings: ev.settings, configError: null,
+    // Node ids belong to a claim: a new claim id asks for them again.
+    ...(claimChanged ? { ...clearedBan, ...(c.nodes.length > 0 ? { nodes: forgetNodeIds(c.nodes) } : {}) } : {}),
+    ...(turnsOff ? { reason: reason('DISABLED') } : {}),
+  };
 }
 
 export function applyConfigError(_c: LinkContext, e: SomeEvent): Update {
@@ -52,7 +58,8 @@ export function applyClaim(c: LinkContext, e: SomeEvent): Update {
   const ev = eventOf(e, 'CLAIMED');
   if (!ev) return {};
   const settings: LinkSettings = { ...c.settings, claimId: ev.claimId };
-  return { settings, ...clearedBan, reason: reason('RECLAIMED') };
+  const nodes = ev.claimId !== c.settings.claimId && c.nodes.length > 0 ? { nodes: forgetNodeIds(c.nodes) } : {};
+  return { settings, ...clearedBan, ...nodes, reason: reason('RECLAIMED') };
 }
 
 export function requestReconnect(c: LinkContext, e: SomeEvent): Update {

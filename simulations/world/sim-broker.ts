@@ -33,6 +33,10 @@ export class SimBroker implements Transport {
   maxLive = 0;
   /** Called synchronously at every connect: the simulation checks that the link may talk now. */
   onConnect: (params: TransportParams) => void = () => undefined;
+  /** Called synchronously when a session accepts a publish (before its PUBACK). */
+  onPublish: (topicName: string, payload: Uint8Array, session: number) => void = () => undefined;
+  /** Called when a publish is delivered (acknowledged). */
+  onDelivered: (d: Delivered) => void = () => undefined;
   private readonly scripts: ConnectOutcome[] = [];
 
   constructor(readonly clock: SimClock) {}
@@ -76,6 +80,11 @@ export class SimBroker implements Transport {
 
   deliver(messageType: string, payload: Uint8Array): void {
     for (const s of this.open) s.emitLater({ type: 'message', messageType, topic: `/agent/sim/inbound/v1/${messageType}`, payload });
+  }
+
+  /** An inbound message to one session, if it is still open. */
+  deliverTo(session: number, messageType: string, payload: Uint8Array): void {
+    for (const s of this.open) if (s.id === session) s.emitLater({ type: 'message', messageType, topic: `/agent/sim/inbound/v1/${messageType}`, payload });
   }
 }
 
@@ -127,13 +136,16 @@ export class SimSession implements TransportSession {
 
   private send(topicName: string, payload: Uint8Array): Promise<void> {
     if (this.state !== 'up') return Promise.reject(new LinkError('SOCKET_CLOSED', 'the session is not connected'));
+    this.broker.onPublish(topicName, payload, this.id);
     return new Promise((resolve, reject) => {
       const n = ++this.seq;
       this.unacked.set(n, (error) => (error ? reject(error) : resolve()));
       if (!this.broker.pubacks) return;
       this.later(this.broker.pubackLatencyMs, () => {
         if (this.state !== 'up') return;
-        this.broker.delivered.push({ topicName, payload, session: this.id });
+        const delivered = { topicName, payload, session: this.id };
+        this.broker.delivered.push(delivered);
+        this.broker.onDelivered(delivered);
         this.unacked.get(n)?.(null);
         this.unacked.delete(n);
         this.events.next({ type: 'puback' });

@@ -14,6 +14,7 @@ import { SimBroker } from './sim-broker.js';
 import { SimClock } from './sim-clock.js';
 import { SimCloud, simDecryptor } from './sim-cloud.js';
 import { SimConfigSource, simConfig } from './sim-config.js';
+import { SimNodeCloud, simNodeWire } from './sim-nodes.js';
 
 export interface WorldOptions {
   readonly seed?: number;
@@ -36,6 +37,8 @@ export interface SimWorld {
   readonly config: SimConfigSource;
   readonly link: LinkHandle;
   readonly seed: number;
+  /** The cloud's node-instance service (answers CreateNodeInstance). */
+  readonly nodes: SimNodeCloud;
 }
 
 export function createWorld(options: WorldOptions = {}): SimWorld {
@@ -44,7 +47,10 @@ export function createWorld(options: WorldOptions = {}): SimWorld {
   const cloud = new SimCloud(clock);
   const broker = new SimBroker(clock);
   const config = new SimConfigSource(simConfig(options.config));
+  const nodes = new SimNodeCloud(broker);
+  broker.onDelivered = (d) => nodes.onDelivered(d);
   const link = createLink({
+    nodeWire: simNodeWire,
     config,
     cloud: options.wrapCloud ? options.wrapCloud(cloud) : cloud,
     decryptor: simDecryptor,
@@ -58,5 +64,5 @@ export function createWorld(options: WorldOptions = {}): SimWorld {
     ...(options.inspect ? { inspect: options.inspect } : {}),
     ...(options.record ? { record: options.record } : {}),
   });
-  return { clock, cloud, broker, config, link, seed };
+  return { clock, cloud, broker, config, link, seed, nodes };
 }
