@@ -7,8 +7,10 @@ import { Option, type Command } from 'commander';
 import type { Agent } from 'node:https';
 import { hostname as osHostname } from 'node:os';
 import { claim } from '../adapters/claim/index.js';
+import { userAgentFor } from '../adapters/identity/user-agent.js';
 import { createTunnelAgent } from '../adapters/proxy/agent.js';
 import { parseProxySetting } from '../adapters/proxy/parse.js';
+import { LINK_VERSION } from '../link/create-link.js';
 import { targetOf } from '../link/network.js';
 import { CliError, EXIT_USAGE, withTlsAdvice } from './errors.js';
 import { warnInsecureClaim } from './insecure-warning.js';
@@ -26,6 +28,7 @@ interface ClaimFlags {
   readonly hostname?: string;
   readonly retries: number;
   readonly verbose?: boolean;
+  readonly machineGuidFile?: string;
 }
 
 export function registerClaim(program: Command): void {
@@ -43,6 +46,7 @@ export function registerClaim(program: Command): void {
     .option('--ca <file>', 'extra CA certificate (PEM) to trust, e.g. the dev cloud\'s')
     .option('--cloud-dir <dir>', 'cloud.d directory (default: $ACLK_CLOUD_DIR or /var/lib/netdata/cloud.d)')
     .option('--hostname <name>', 'node name shown by the cloud (default: this host\'s name)')
+    .option('--machine-guid-file <file>', 'the machine GUID file, read or created (default: <cloud-dir>/../registry/netdata.public.unique.id)')
     .option('--retries <n>', 'tries in all on 500/503/504 and network errors', intIn(1, 20), 5)
     .option('--verbose', 'log each try on stderr')
     .addHelpText('after', '\nExamples:\n'
@@ -66,6 +70,8 @@ export function registerClaim(program: Command): void {
         cloudDir,
         hostname: flags.hostname ?? osHostname(),
         retries: flags.retries,
+        ...(flags.machineGuidFile !== undefined ? { machineGuidFile: flags.machineGuidFile } : {}),
+        userAgent: userAgentFor(LINK_VERSION, LINK_VERSION),
         ...(tunnel.kind !== 'direct' ? { createAgent: (tls) => createTunnelAgent(tunnel, tls) as Agent } : {}),
         logger: stderrLogger(flags.verbose ? 'info' : 'silent', 'claim'),
       }).catch((error: unknown) => {

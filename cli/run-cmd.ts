@@ -41,6 +41,7 @@ interface RunFlags {
   readonly record?: string;
   readonly inspect?: number | true;
   readonly inspectHost?: string;
+  readonly machineGuidFile?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -56,6 +57,7 @@ export function registerRun(program: Command): void {
     .option('--claim-conf <file>', 'claim.conf for auto-claiming (NETDATA_CLAIM_* also work)')
     .option('--cloud-dir <dir>', 'cloud.d directory (default: $ACLK_CLOUD_DIR or /var/lib/netdata/cloud.d)')
     .option('--ca <file>', 'extra CA certificate (PEM) to trust, e.g. the dev cloud\'s (overrides netdata.conf)')
+    .option('--machine-guid-file <file>', 'the machine GUID file, read or created (default: <cloud-dir>/../registry/netdata.public.unique.id)')
     .option('--json', 'one JSON object per state change')
     .option('--disable-cloud', 'an inert link, as in a build without the cloud')
     .option('--verbose', 'log at info level (default: warnings and errors)')
@@ -86,6 +88,7 @@ async function runAction(flags: RunFlags): Promise<void> {
     ...(netdataConf !== undefined ? { netdataConf } : {}),
     ...(claimConf !== undefined ? { claimConf } : {}),
     ...(ca !== undefined ? { ca } : {}),
+    ...(flags.machineGuidFile !== undefined ? { machineGuidFile: flags.machineGuidFile } : {}),
     disableCloud: flags.disableCloud === true,
     onCommand: infoHandler(),
     logger,

@@ -19,6 +19,11 @@ export interface AutoClaimDeps {
   /** Tries and pause between them (defaults of the claim adapter: 5 tries, 2 s). */
   readonly retries?: number;
   readonly pauseMs?: number;
+  /** The machine GUID, or the file it is kept in (claim options of the same names). */
+  readonly machineGuid?: string;
+  readonly machineGuidFile?: string;
+  /** `User-Agent` of the claim request. */
+  readonly userAgent?: string;
 }
 
 export type AutoClaimResult = { readonly ok: true; readonly claimId: string } | { readonly ok: false; readonly error: LinkError };
@@ -53,6 +58,9 @@ export async function autoClaim(deps: AutoClaimDeps): Promise<AutoClaimResult> {
       logger,
       ...(deps.retries !== undefined ? { retries: deps.retries } : {}),
       ...(deps.pauseMs !== undefined ? { pauseMs: deps.pauseMs } : {}),
+      ...(deps.machineGuid !== undefined ? { machineGuid: deps.machineGuid } : {}),
+      ...(deps.machineGuidFile !== undefined ? { machineGuidFile: deps.machineGuidFile } : {}),
+      ...(deps.userAgent !== undefined ? { userAgent: deps.userAgent } : {}),
     });
     return { ok: true, claimId };
   } catch (error) {

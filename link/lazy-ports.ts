@@ -22,6 +22,8 @@ export interface NetworkTuning {
   readonly gracefulPubackMs?: number;
   readonly closeTimeoutMs?: number;
   readonly tunnelTimeoutMs?: number;
+  /** `User-Agent` of every HTTPS request and of the WebSocket upgrade (set by createCloudLink). */
+  readonly userAgent?: string;
 }
 
 interface Built {
@@ -46,6 +48,7 @@ async function build(network: NetworkSettings, clock: Clock, logger: Logger, tun
     createAgent: (agentTls) => createTunnelAgent(network.proxy, agentTls, tunnel) as https.Agent,
     ...(tuning.connectTimeoutMs !== undefined ? { connectTimeoutMs: tuning.connectTimeoutMs } : {}),
     ...(tuning.requestTimeoutMs !== undefined ? { requestTimeoutMs: tuning.requestTimeoutMs } : {}),
+    ...(tuning.userAgent !== undefined ? { userAgent: tuning.userAgent } : {}),
   });
   const transport = createMqttTransport({
     tls, clock, logger, proxy: network.proxy,
@@ -54,6 +57,7 @@ async function build(network: NetworkSettings, clock: Clock, logger: Logger, tun
     ...(tuning.pingTimeoutMs !== undefined ? { pingTimeoutMs: tuning.pingTimeoutMs } : {}),
     ...(tuning.gracefulPubackMs !== undefined ? { gracefulPubackMs: tuning.gracefulPubackMs } : {}),
     ...(tuning.closeTimeoutMs !== undefined ? { closeTimeoutMs: tuning.closeTimeoutMs } : {}),
+    ...(tuning.userAgent !== undefined ? { userAgent: tuning.userAgent } : {}),
   });
   return { key: keyOf(network), cloud, transport };
 }

@@ -17,6 +17,8 @@ export interface ClaimRequest {
   readonly connectTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly signal?: AbortSignal;
+  /** `User-Agent` (identity/user-agent.ts); default DEFAULT_USER_AGENT. */
+  readonly userAgent?: string;
 }
 
 export function claimUrl(baseUrl: string, claimId: string): URL {
@@ -47,6 +49,7 @@ export async function sendClaimRequest(request: ClaimRequest): Promise<HttpsResp
       connectTimeoutMs: request.connectTimeoutMs,
       requestTimeoutMs: request.requestTimeoutMs,
       what: 'claim request',
+      ...(request.userAgent !== undefined ? { userAgent: request.userAgent } : {}),
       ...(request.signal !== undefined ? { signal: request.signal } : {}),
     });
   } finally {

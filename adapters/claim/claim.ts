@@ -9,6 +9,7 @@ import type { CreateAgent } from '../cloud-api/agent.js';
 import { FileReadError } from '../fs/bounded-read.js';
 import { ensurePrivateDir } from '../identity/atomic-file.js';
 import { loadOrCreateKeyPair, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE } from '../identity/keypair.js';
+import { resolveMachineGuid } from '../identity/machine-guid.js';
 import { removeStaleTempFiles } from '../identity/stale-temp.js';
 import { claimOutcome, transportOutcome, type ClaimOutcome } from './claim-errors.js';
 import { sendClaimRequest } from './claim-request.js';
@@ -27,7 +28,13 @@ export interface ClaimOptions {
   readonly ca?: string | Buffer;
   readonly cloudDir: string;
   readonly hostname: string;
+  /** The node's machine GUID, sent as `mGUID`; checked (MACHINE_GUID_INVALID), no file is touched. */
   readonly machineGuid?: string;
+  /**
+   * Where the machine GUID is kept when `machineGuid` is not given: read, or created when absent
+   * (adapters/identity/machine-guid.ts). Default `<cloudDir>/../registry/netdata.public.unique.id`.
+   */
+  readonly machineGuidFile?: string;
   readonly createAgent?: CreateAgent;
   /** Whole-request budget of one try. Default 30 s. */
   readonly fetchTimeoutMs?: number;
@@ -40,6 +47,8 @@ export interface ClaimOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly signal?: AbortSignal;
   readonly logger?: Logger;
+  /** `User-Agent` of the claim request (identity/user-agent.ts userAgentFor). */
+  readonly userAgent?: string;
   /** Claim id source (default: crypto.randomUUID, a UUIDv4). */
   readonly newClaimId?: () => string;
 }
@@ -59,13 +68,16 @@ export async function claim(options: ClaimOptions): Promise<ClaimResult> {
   const insecure = options.insecure ?? false;
 
   const keys = await prepareIdentity(options);
+  // Like the agent (claim-with-api.c), every claim request carries the machine GUID. A bad GUID file
+  // stops the claim before any request (the cloud dir's own problems are reported first).
+  const machineGuid = await resolveMachineGuid(options, logger !== undefined ? { logger } : {});
   let lastReason = 'no try was made';
   for (let attempt = 1; attempt <= tries; attempt += 1) {
     if (attempt > 1) await sleep(options.pauseMs ?? 2000);
     if (options.signal?.aborted) throw new LinkError('ABORTED', 'claim aborted');
     const claimId = newClaimId();
     logger?.info('claiming node', { attempt, tries, claimId, url: options.url });
-    const outcome = await tryOnce(options, claimId, keys.publicKeyPem, insecure);
+    const outcome = await tryOnce({ ...options, machineGuid }, claimId, keys.publicKeyPem, insecure);
     if (outcome.kind === 'final') throw outcome.error;
     if (outcome.kind === 'claimed') {
       await writeCloudConf(options.cloudDir, {
@@ -101,7 +113,7 @@ async function prepareIdentity(options: ClaimOptions): Promise<{ publicKeyPem: s
   }
 }
 
-async function tryOnce(options: ClaimOptions, claimId: string, publicKeyPem: string, insecure: boolean): Promise<ClaimOutcome> {
+async function tryOnce(options: ClaimOptions & { readonly machineGuid: string }, claimId: string, publicKeyPem: string, insecure: boolean): Promise<ClaimOutcome> {
   try {
     const response = await sendClaimRequest({
       url: options.url,
@@ -113,7 +125,8 @@ async function tryOnce(options: ClaimOptions, claimId: string, publicKeyPem: str
       tls: { insecure, ...(options.ca !== undefined ? { ca: options.ca } : {}) },
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       requestTimeoutMs: options.fetchTimeoutMs ?? 30_000,
-      ...(options.machineGuid !== undefined ? { machineGuid: options.machineGuid } : {}),
+      machineGuid: options.machineGuid,
+      ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
       ...(options.createAgent !== undefined ? { createAgent: options.createAgent } : {}),
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
     });

@@ -19,6 +19,8 @@ export interface CloudApiOptions {
   /** Whole-request budget. Default 30 s. */
   readonly requestTimeoutMs?: number;
   readonly logger?: Logger;
+  /** `User-Agent` of every request (identity/user-agent.ts userAgentFor). */
+  readonly userAgent?: string;
 }
 
 export function createCloudApi(options: CloudApiOptions): CloudApi {
@@ -41,6 +43,7 @@ export function createCloudApi(options: CloudApiOptions): CloudApi {
       what,
       connectTimeoutMs,
       requestTimeoutMs,
+      ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
       ...(body !== undefined ? { body, headers: { 'content-type': 'application/json' } } : {}),
     });
     logger?.debug(`cloud api: ${what} answered`, { status: response.status, reusedConnection: response.reusedSocket });

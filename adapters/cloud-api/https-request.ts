@@ -8,6 +8,7 @@ import { TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
 import { LinkError } from '../../effects/errors.js';
 import { mapTransportError } from './transport-errors.js';
+import { DEFAULT_USER_AGENT } from '../identity/user-agent.js';
 
 export interface HttpsRequestOptions {
   readonly url: URL;
@@ -22,6 +23,8 @@ export interface HttpsRequestOptions {
   readonly maxResponseBytes?: number;
   /** Short description for messages, e.g. `env request`. */
   readonly what: string;
+  /** The `User-Agent` header (identity/user-agent.ts); default DEFAULT_USER_AGENT. */
+  readonly userAgent?: string;
 }
 
 export interface HttpsResponse {
@@ -57,7 +60,7 @@ export function sendHttpsRequest(options: HttpsRequestOptions): Promise<HttpsRes
     };
     const onAbort = (): void => finish(new LinkError('ABORTED', `${what}: aborted`));
 
-    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': options.userAgent ?? DEFAULT_USER_AGENT, ...options.headers };
     if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
     const req = httpsRequest(options.url, { method: options.method, agent: options.agent, headers });
 

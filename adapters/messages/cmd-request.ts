@@ -16,7 +16,7 @@ export interface CmdRequest {
   /** Raw topic string the reply goes to; starts with `/`. */
   readonly callbackTopic: string;
   readonly version: number;
-  /** Header `timeout`, in milliseconds; absent when the cloud set none. */
+  /** Header `timeout`, in milliseconds; absent when the cloud set none or 0 (no limit). */
   readonly timeoutMs?: number;
   readonly minVersion?: number;
   readonly maxVersion?: number;
@@ -49,11 +49,24 @@ function optionalInt(header: Record<string, unknown>, key: string): number | und
   return value;
 }
 
+/** The JSON header of a cmd, checked, and the raw HTTP request after it. */
+export type CmdHeader = Omit<CmdRequest, 'method' | 'path' | 'headers' | 'body'>;
+
 /**
  * Throws LinkError `CMD_BAD_HEADER` (header JSON / fields), `CMD_UNSUPPORTED_VERSION` (no version 2 in
  * what the cloud accepts) or `CMD_BAD_REQUEST` (the HTTP part).
  */
 export function parseCmdRequest(payload: Uint8Array): CmdRequest {
+  const { header, rest } = parseCmdHeader(payload);
+  return { ...header, ...parseCmdHttp(rest) };
+}
+
+/**
+ * The header alone. `timeout` 0 (or absent) is "no limit", as in the agent (web_client.c
+ * web_client_timeout_checkpoint_and_check ignores a zero timeout): `timeoutMs` is then absent.
+ * Throws `CMD_BAD_HEADER` or `CMD_UNSUPPORTED_VERSION`.
+ */
+export function parseCmdHeader(payload: Uint8Array): { header: CmdHeader; rest: Uint8Array } {
   const { header, rest } = splitJsonHeader(payload, 'CMD_BAD_HEADER');
   if (header.type !== 'http') throw new LinkError('CMD_BAD_HEADER', `"type" must be "http" (got ${JSON.stringify(header.type) ?? 'nothing'})`);
   const msgId = header['msg-id'];
@@ -62,33 +75,48 @@ export function parseCmdRequest(payload: Uint8Array): CmdRequest {
   if (typeof callbackTopic !== 'string' || !callbackTopic.startsWith('/')) throw new LinkError('CMD_BAD_HEADER', '"callback-topic" must be a string starting with "/"');
   const version = optionalInt(header, 'version');
   if (version === undefined) throw new LinkError('CMD_BAD_HEADER', '"version" is missing');
-  const timeoutMs = optionalInt(header, 'timeout');
-  if (timeoutMs !== undefined && timeoutMs <= 0) throw new LinkError('CMD_BAD_HEADER', '"timeout" must be a positive number of milliseconds');
+  const timeout = optionalInt(header, 'timeout');
+  if (timeout !== undefined && timeout < 0) throw new LinkError('CMD_BAD_HEADER', '"timeout" must be 0 (no limit) or a positive number of milliseconds');
+  const timeoutMs = timeout === 0 ? undefined : timeout;
   const minVersion = optionalInt(header, 'min-version');
   const maxVersion = optionalInt(header, 'max-version');
   if (version < CMD_VERSION) throw new LinkError('CMD_UNSUPPORTED_VERSION', `cmd version ${version} is not supported (need >= ${CMD_VERSION})`);
   if ((minVersion !== undefined && minVersion > CMD_VERSION) || (maxVersion !== undefined && maxVersion < CMD_VERSION)) {
     throw new LinkError('CMD_UNSUPPORTED_VERSION', `the cloud accepts versions ${minVersion ?? '?'}..${maxVersion ?? '?'}, this link speaks ${CMD_VERSION}`);
   }
+  return {
+    header: {
+      msgId,
+      callbackTopic,
+      version,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(minVersion !== undefined ? { minVersion } : {}),
+      ...(maxVersion !== undefined ? { maxVersion } : {}),
+      header,
+    },
+    rest,
+  };
+}
 
+/** The raw HTTP request of a cmd. Throws `CMD_BAD_REQUEST`. */
+export function parseCmdHttp(rest: Uint8Array): Pick<CmdRequest, 'method' | 'path' | 'headers' | 'body'> {
   const http = parseHttpMessage(rest, 'CMD_BAD_REQUEST');
   const line = REQUEST_LINE.exec(http.startLine);
   if (!line) throw new LinkError('CMD_BAD_REQUEST', `malformed request line ${JSON.stringify(http.startLine.slice(0, 120))}`);
   const method = line[1] as CmdMethod;
   if (!CMD_METHODS.includes(method)) throw new LinkError('CMD_BAD_REQUEST', `unsupported method ${method}`);
-  return {
-    msgId,
-    callbackTopic,
-    version,
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...(minVersion !== undefined ? { minVersion } : {}),
-    ...(maxVersion !== undefined ? { maxVersion } : {}),
-    method,
-    path: line[2] ?? '/',
-    headers: http.headers,
-    body: http.body,
-    header,
-  };
+  return { method, path: line[2] ?? '/', headers: http.headers, body: http.body };
+}
+
+/**
+ * Whether the Netdata agent would take this HTTP part into its queue (aclk_rx_msgs.c
+ * aclk_v2_payload_get_query: it starts with `GET /`, `PUT /`, `POST /` or `DELETE /` and holds
+ * `HTTP/1.1\r\n`). What it takes but cannot validate it answers with HTTP 400 (aclk_query.c); the rest
+ * it drops without a word.
+ */
+export function agentQueuesRequest(rest: Uint8Array): boolean {
+  const text = Buffer.from(rest.subarray(0, 64 * 1024)).toString('latin1');
+  return /^(GET|PUT|POST|DELETE) \//.test(text) && text.includes('HTTP/1.1\r\n');
 }
 
 export function formatCmdRequest(m: CmdRequestInit): Uint8Array {

@@ -9,6 +9,7 @@ import type { IClientOptions, Timer } from 'mqtt';
 import WebSocket from 'ws';
 import type { TransportParams } from '../../effects/ports.js';
 import type { AgentTlsOptions } from '../cloud-api/index.js';
+import { DEFAULT_USER_AGENT } from '../identity/user-agent.js';
 import type { WsEndpoint } from './endpoint.js';
 
 /** A timer that never fires: mqtt.js's KeepaliveManager stays inert. */
@@ -24,6 +25,8 @@ export interface ClientOptionsInput {
   readonly agent: http.Agent;
   readonly tls: AgentTlsOptions;
   readonly onWebSocket: (ws: WebSocket) => void;
+  /** `User-Agent` of the WebSocket upgrade (identity/user-agent.ts); default DEFAULT_USER_AGENT. */
+  readonly userAgent?: string;
 }
 
 export function clientOptions(input: ClientOptionsInput): IClientOptions {
@@ -53,6 +56,7 @@ export function clientOptions(input: ClientOptionsInput): IClientOptions {
       const ws = new WebSocket(url, protocols, {
         agent: input.agent,
         perMessageDeflate: false,
+        headers: { 'user-agent': input.userAgent ?? DEFAULT_USER_AGENT },
         rejectUnauthorized: tls.rejectUnauthorized,
         ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
         ...(tls.secureContext !== undefined ? { secureContext: tls.secureContext } : {}),

@@ -37,6 +37,7 @@ export interface SessionSettings {
   readonly connectTimeoutMs: number;
   readonly gracefulPubackMs: number;
   readonly closeTimeoutMs: number;
+  readonly userAgent?: string;
 }
 
 type State = 'connecting' | 'subscribing' | 'up' | 'closing' | 'closed';
@@ -99,6 +100,7 @@ export class MqttSession implements TransportSession {
       params: this.params, endpoint: this.endpoint, willTopic, willPayload: lastWill(this.params, this.s.clock.now()),
       keepaliveSeconds: this.s.keepaliveSeconds, connectTimeoutMs: this.s.connectTimeoutMs, agent: this.s.agent, tls: this.s.tls,
       onWebSocket: (ws) => this.attachSocket(ws),
+      ...(this.s.userAgent !== undefined ? { userAgent: this.s.userAgent } : {}),
     }));
     this.client = client;
     client.on('error', (error) => {

@@ -30,6 +30,8 @@ export interface MqttTransportOptions {
   readonly gracefulPubackMs?: number;
   /** How long a graceful close waits for the WebSocket closing handshake before cutting. Default 2 s. */
   readonly closeTimeoutMs?: number;
+  /** `User-Agent` of the WebSocket upgrade (identity/user-agent.ts userAgentFor). */
+  readonly userAgent?: string;
 }
 
 export const DEFAULT_CAPABILITIES: readonly CapabilityInfo[] = [
@@ -60,6 +62,7 @@ export function createMqttTransport(options: MqttTransportOptions): Transport {
         connectTimeoutMs: options.connectTimeoutMs ?? 120_000,
         gracefulPubackMs: options.gracefulPubackMs ?? 2_000,
         closeTimeoutMs: options.closeTimeoutMs ?? 2_000,
+        ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
       });
     },
   };

@@ -23,7 +23,7 @@ describe('claim: success', () => {
   it('writes keys and cloud.conf with the right modes, and never the token', async () => {
     const { cloud } = await startTestCloud();
     const logger = recordingLogger();
-    const { claimId, cloudDir } = await claimTestNode(cloud, { proxy: 'socks5h://proxy:1080', machineGuid: 'mg-1', logger });
+    const { claimId, cloudDir } = await claimTestNode(cloud, { proxy: 'socks5h://proxy:1080', machineGuid: 'AB5E0000-0000-4000-8000-00000000000A', logger });
     expect(claimId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect((await stat(cloudDir)).mode & 0o777).toBe(0o700);
     expect((await stat(join(cloudDir, 'private.pem'))).mode & 0o777).toBe(0o600);
@@ -37,7 +37,7 @@ describe('claim: success', () => {
     expect(logger.lines.join('\n')).not.toContain(cloud.token);
 
     const [node] = cloud.nodes();
-    expect(node).toMatchObject({ claimId, hostname: 'test-host', rooms: ['room-1'], machineGuid: 'mg-1' });
+    expect(node).toMatchObject({ claimId, hostname: 'test-host', rooms: ['room-1'], machineGuid: 'ab5e0000-0000-4000-8000-00000000000a' });
     expect(node?.publicKeyPem).toBe(await readFile(join(cloudDir, 'public.pem'), 'utf8'));
   });
 

@@ -43,7 +43,7 @@ describe('cmd relay', () => {
     expect(clock.pending).toBe(0);
   });
 
-  it('times out with error 6 (send timeout) and aborts the handler', async () => {
+  it('times out with the agent\'s 504 (Query timeout exceeded, no error-code) and aborts the handler', async () => {
     let signal: AbortSignal | undefined;
     const { relay, published, clock } = setup((req) => {
       signal = req.signal;
@@ -55,16 +55,18 @@ describe('cmd relay', () => {
     await clock.advance(1);
     expect(signal?.aborted).toBe(true);
     expect((signal?.reason as LinkError).code).toBe('CMD_TIMEOUT');
-    expect(published[0]?.reply.header).toMatchObject({ 'msg-id': 'slow', 'http-code': 504, 'error-code': 6 });
+    expect(published[0]?.reply.header).toMatchObject({ 'msg-id': 'slow', 'http-code': 504, 't-exec': 250_000 });
+    expect(published[0]?.reply.header['error-code']).toBeUndefined();
+    expect(text(published[0]?.reply.body ?? new Uint8Array())).toBe('Query timeout exceeded');
   });
 
-  it('uses the default timeout when the cmd has none', async () => {
+  it('uses the safety cap when the cmd has no timeout', async () => {
     const { relay, published, clock } = setup(() => new Promise(() => undefined));
     relay.onCmd(cmd('d'));
     await clock.advance(999);
     expect(published).toHaveLength(0);
     await clock.advance(1);
-    expect(published[0]?.reply.header['error-code']).toBe(6);
+    expect(published[0]?.reply.status).toBe(504);
   });
 
   it('answers 500 without leaking the error when the handler fails', async () => {
@@ -94,7 +96,8 @@ describe('cmd relay', () => {
     const { relay, published } = setup(async () => ({ status: 200, body: 'x'.repeat(100) }), (n) => (n === 0 ? new LinkError('MESSAGE_TOO_BIG', 'too big') : undefined));
     relay.onCmd(cmd('big'));
     await settle();
-    expect(published[0]?.reply.header).toMatchObject({ 'msg-id': 'big', 'error-code': 4 });
+    expect(published[0]?.reply.header).toMatchObject({ 'msg-id': 'big', 'http-code': 413, 'error-code': 4, 'error-description': 'Request reply produces message bigger than allowed maximum' });
+    expect(published[0]?.reply.body.length).toBe(0);
   });
 
   it('logs and drops malformed cmds and duplicate msg-ids', async () => {
