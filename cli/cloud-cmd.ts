@@ -25,10 +25,11 @@ export function registerCloud(program: Command): void {
     .description('Starts the development cloud. When it is ready, prints ONE JSON line on stdout:\n'
       + '{"url", "token" (claim token), "adminToken", "ca" (path of its CA certificate, PEM)}\n'
       + 'then runs, logging to stderr, until SIGINT/SIGTERM. Its CA, certificates and tokens are kept in\n'
-      + 'the state directory and reused on later starts.')
+      + 'the state directory and reused on later starts. A real Netdata agent (v2) speaks only MQTT 5:\n'
+      + 'serve it with --broker mosquitto (with aedes env offers only MQTTv3 and the agent finds no transport).')
     .option('--port <n>', 'TCP port (0: any free port; pass a fixed one to keep the URL across restarts)', intIn(0, 65535), 0)
     .option('--host <address>', 'listen address', '127.0.0.1')
-    .option('--state-dir <dir>', 'CA, certificates, tokens and claimed nodes (default: $XDG_STATE_HOME/aclk/dev-cloud)')
+    .option('--state-dir <dir>', 'CA, certificates, tokens, claimed nodes and node ids (default: $XDG_STATE_HOME/aclk/dev-cloud)')
     .addOption(new Option('--broker <kind>', 'MQTT broker: embedded aedes (MQTT 3.1.1) or Debian\'s mosquitto (MQTT 5)').choices(['aedes', 'mosquitto']).default('aedes'))
     .option('--quiet', 'log warnings and errors only')
     .addHelpText('after', '\nExamples:\n'

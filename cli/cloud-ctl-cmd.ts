@@ -9,9 +9,10 @@ import { readFile } from 'node:fs/promises';
 import { adminClient, type AdminClient } from './admin-client.js';
 import { CliError, EXIT_USAGE, usageError } from './errors.js';
 import { httpsUrl, intIn, readPem, requireFile } from './parse.js';
+import { registerNodeCommands } from './cloud-ctl-nodes.js';
 import { terminalBlock, terminalJson, terminalText } from './terminal-text.js';
 
-interface TargetFlags {
+export interface TargetFlags {
   readonly url?: string;
   readonly adminToken?: string;
   readonly ca?: string;
@@ -22,7 +23,7 @@ interface TargetFlags {
 
 const EXAMPLE = 'aclk cloud-ctl nodes --cloud-info cloud.json';
 
-function targetOptions(cmd: Command, example: string): Command {
+export function targetOptions(cmd: Command, example: string): Command {
   return cmd
     .addHelpText('after', `\nExample:\n  $ aclk cloud-ctl ${cmd.name()} --cloud-info cloud.json${example}`)
     .addOption(new Option('--url <url>', 'the dev cloud\'s URL').env('ACLK_CLOUD_URL').argParser(httpsUrl))
@@ -33,7 +34,7 @@ function targetOptions(cmd: Command, example: string): Command {
     .option('--json', 'print the admin API\'s JSON answer');
 }
 
-async function connect(flags: TargetFlags): Promise<AdminClient> {
+export async function connect(flags: TargetFlags): Promise<AdminClient> {
   let info: { url?: unknown; adminToken?: unknown; ca?: unknown } = {};
   if (flags.cloudInfo !== undefined) {
     const path = await requireFile(flags.cloudInfo, 'the cloud info file');
@@ -53,17 +54,18 @@ async function connect(flags: TargetFlags): Promise<AdminClient> {
 }
 
 /** A human line (node names, message types... come from the cloud: controls made visible) or, for --json, the exact JSON. */
-const print = (value: unknown): void => {
+export const print = (value: unknown): void => {
   process.stdout.write(`${typeof value === 'string' ? terminalText(value) : terminalJson(value)}\n`);
 };
 
-interface NodeView { claimId: string; hostname: string; connected: boolean; rooms: string[] }
-interface MessageView { claimId: string; messageType: string; size: number; atMs: number; connection?: unknown }
+interface AgentView { claimId: string; hostname: string; connected: boolean; rooms: string[] }
+interface MessageView { claimId: string; name?: string; messageType: string; size: number; atMs: number; status?: string; connection?: unknown; decodeError?: string }
+interface CountView { name: string; received: number; decoded: number; malformed: number; notDecoded: number }
 
 export function registerCloudCtl(program: Command): void {
   const ctl = program
     .command('cloud-ctl')
-    .summary('drive the dev cloud\'s admin API (nodes, messages, disconnect, outage, fail, cmd)')
+    .summary('drive the dev cloud\'s admin API (nodes, agents, messages, disconnect, outage, fail, cmd, send-node-instances)')
     .description('Drives the development cloud\'s admin API. Every subcommand takes --url, --admin-token and\n'
       + '--ca (or --insecure), or --cloud-info with the JSON line `aclk cloud` printed.')
     .addHelpText('after', '\nExamples:\n'
@@ -71,9 +73,11 @@ export function registerCloudCtl(program: Command): void {
       + `  $ ${EXAMPLE}\n`
       + '  $ aclk cloud-ctl cmd --cloud-info cloud.json --node <claim id> --path /api/v1/info');
 
-  targetOptions(ctl.command('nodes').description('list the claimed nodes and whether they are connected'), '')
+  registerNodeCommands(ctl);
+
+  targetOptions(ctl.command('agents').description('list the claimed agents (claim ids) and whether they are connected'), '')
     .action(async (flags: TargetFlags) => {
-      const { nodes } = await (await connect(flags))<{ nodes: NodeView[] }>('GET', '/admin/nodes');
+      const { nodes } = await (await connect(flags))<{ nodes: AgentView[] }>('GET', '/admin/nodes');
       if (flags.json) return print({ nodes });
       if (nodes.length === 0) return print('no node is claimed');
       for (const n of nodes) print(`${n.claimId}  ${n.connected ? 'connected   ' : 'disconnected'}  ${n.hostname}  rooms=${n.rooms.join(',')}`);
@@ -83,9 +87,14 @@ export function registerCloudCtl(program: Command): void {
     .option('--node <claimId>', 'only this node\'s')
     .action(async (flags: TargetFlags & { node?: string }) => {
       const query = flags.node === undefined ? '' : `?node=${encodeURIComponent(flags.node)}`;
-      const { messages } = await (await connect(flags))<{ messages: MessageView[] }>('GET', `/admin/messages${query}`);
-      if (flags.json) return print({ messages });
-      for (const m of messages) print(`${new Date(m.atMs).toISOString()}  ${m.claimId}  ${m.messageType}  ${m.size} B${m.connection !== undefined ? `  ${JSON.stringify(m.connection)}` : ''}`);
+      const { messages, counts = [] } = await (await connect(flags))<{ messages: MessageView[]; counts?: CountView[] }>('GET', `/admin/messages${query}`);
+      if (flags.json) return print({ messages, counts });
+      for (const m of messages) {
+        const detail = m.connection !== undefined ? `  ${JSON.stringify(m.connection)}` : m.decodeError !== undefined ? `  MALFORMED: ${m.decodeError}` : '';
+        print(`${new Date(m.atMs).toISOString()}  ${m.claimId}  ${m.name ?? m.messageType}  ${m.size} B${detail}`);
+      }
+      if (counts.length > 0) print('counts since the cloud started (all nodes): name  received  decoded  malformed  not-decoded');
+      for (const c of counts) print(`  ${c.name}  ${c.received}  ${c.decoded}  ${c.malformed}  ${c.notDecoded}`);
     });
 
   targetOptions(ctl.command('disconnect').description('send a DisconnectReq to a node'), ' --node <claim id> --reconnect-after 5')

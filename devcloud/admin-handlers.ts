@@ -1,11 +1,13 @@
 /**
  * The admin API (`Authorization: Bearer <adminToken>`): faults, claimed nodes (with whether they are
- * connected to the broker), issued credentials (without passwords), run-time settings, and the
- * broker's routes (broker/admin-routes.ts).
+ * connected to the broker), issued credentials (without passwords), run-time settings, the
+ * broker's routes (broker/admin-routes.ts) and the node instances' (nodes/node-routes.ts).
  */
 import { addBrokerAdminRoutes, type BrokerAdminDeps } from './broker/admin-routes.js';
 import type { CredentialRegistry } from './credentials.js';
 import { faultSpecSchema, type FaultRegistry } from './faults.js';
+import { addNodeRoutes } from './nodes/node-routes.js';
+import type { NodeRegistry } from './nodes/node-registry.js';
 import { readJson, sendCloudError, sendEmpty, sendJson } from './http-util.js';
 import type { Handler, Router } from './router.js';
 import { settingsPatchSchema, type DevCloudSettings, type DevCloudSettingsPatch } from './settings.js';
@@ -19,6 +21,7 @@ export interface AdminDeps {
   readonly settings: () => DevCloudSettings;
   readonly configure: (patch: DevCloudSettingsPatch) => void;
   readonly broker: Omit<BrokerAdminDeps, 'store'>;
+  readonly nodes: NodeRegistry;
 }
 
 function authorized(adminToken: string, handler: Handler): Handler {
@@ -67,4 +70,5 @@ export function addAdminRoutes(router: Router, deps: AdminDeps): void {
       sendJson(res, 200, deps.settings());
     }));
   addBrokerAdminRoutes(router, admin, { ...deps.broker, store: deps.store });
+  addNodeRoutes(router, admin, { store: deps.store, broker: deps.broker.broker, nodes: deps.nodes });
 }

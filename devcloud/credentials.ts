@@ -6,21 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../effects/ports.js';
 import { sameSecret } from './tokens.js';
 
-export interface TopicSpec {
-  readonly name: string;
-  /** Contains the literal tag `#{claim_id}`, as the real cloud answers. */
-  readonly topic: string;
-}
-
-export const DEFAULT_TOPICS: readonly TopicSpec[] = [
-  // The agent subscribes to this filter; the cloud publishes on `.../inbound/v2/<message type>`
-  // (`cmd`, `DisconnectReq`, `CancelPendingRequest`). Replies to `cmd` go to the request's
-  // `callback-topic`, `/agent/<claim_id>/outbound/v1/cmd-reply`.
-  { name: 'inbox-cmd', topic: '/agent/#{claim_id}/inbound/v2/#' },
-  { name: 'agent-connection', topic: '/agent/#{claim_id}/outbound/v1/connection' },
-  { name: 'chart', topic: '/agent/#{claim_id}/outbound/v1/chart' },
-  { name: 'alarms', topic: '/agent/#{claim_id}/outbound/v1/alarms' },
-];
+export { DEFAULT_TOPICS, type TopicSpec } from './password-topics.js';
 
 export interface IssuedCredentials {
   readonly claimId: string;

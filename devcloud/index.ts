@@ -8,6 +8,9 @@ export { DEFAULT_SETTINGS, type DevCloudSettings, type DevCloudSettingsPatch } f
 export type { TransportSpec } from './env-settings.js';
 export { BrokerError, MOSQUITTO_PACKAGE_HINT, type AgentMessageListener, type BrokerErrorCode, type BrokerKind, type DevCloudBroker } from './broker/index.js';
 export { cmdReplyTopic, inboundTopic } from './broker/index.js';
-export type { AgentMessageRecord } from './broker/message-log.js';
+export type { AgentMessageRecord, MessageCount } from './broker/message-log.js';
+export type { NodeView } from './nodes/node-view.js';
+export type { NodeInstanceRecord } from './state-store.js';
+export { COMPULSORY_TOPIC_NAMES, OPTIONAL_TOPIC_NAMES } from './password-topics.js';
 export type { CmdReplyView, CmdRequestSpec } from './broker/cmd-requests.js';
 export type { OutageStatus } from './broker/outage.js';

@@ -11,6 +11,7 @@ import { addAdminRoutes } from './admin-handlers.js';
 import { challengeHandler, passwordHandler } from './auth-handlers.js';
 import { startBroker } from './broker/index.js';
 import { CmdRequests } from './broker/cmd-requests.js';
+import { readAgentMessage } from './broker/agent-message.js';
 import { MessageLog } from './broker/message-log.js';
 import { Outage } from './broker/outage.js';
 import { loadOrCreateCerts, SERVER_CERT_FILE, SERVER_KEY_FILE } from './certs.js';
@@ -18,6 +19,7 @@ import { claimHandler } from './claim-handler.js';
 import { ChallengeRegistry, CredentialRegistry } from './credentials.js';
 import { envHandler } from './env-handler.js';
 import { Delays, FaultRegistry, withFaults } from './faults.js';
+import { NodeRegistry } from './nodes/node-registry.js';
 import { Router } from './router.js';
 import { applyPatch, DEFAULT_SETTINGS, type DevCloudSettings } from './settings.js';
 import { openStateStore } from './state-store.js';
@@ -73,7 +75,14 @@ export async function startDevCloud(options: DevCloudOptions): Promise<DevCloud>
     settings = applyPatch(settings, { transports: started.transports });
   }
   const messages = new MessageLog(clock);
-  broker.onAgentMessage((claimId, topic, payload) => void messages.record(claimId, topic, payload));
+  const nodes = new NodeRegistry(store, broker, clock, logger);
+  // Every message is read by its topic's name in the password answer, counted, and acted on.
+  broker.onAgentMessage((claimId, topic, payload) => {
+    const message = readAgentMessage(settings.topics, claimId, topic, payload);
+    messages.record(message, payload.length);
+    if (message.status === 'malformed') logger.info('dev cloud: malformed message', { claimId, name: message.name, error: message.error ?? '' });
+    if (message.decoded !== undefined) nodes.handle(claimId, message.decoded);
+  });
   const cmds = new CmdRequests(broker, clock, logger);
   const outage = new Outage(() => broker, clock, logger);
 
@@ -87,7 +96,7 @@ export async function startDevCloud(options: DevCloudOptions): Promise<DevCloud>
   const configure = (patch: Parameters<typeof applyPatch>[1]): void => {
     settings = applyPatch(settings, patch);
   };
-  addAdminRoutes(router, { store, faults, credentials, settings: () => settings, configure, broker: { clock, broker, cmds, messages, outage } });
+  addAdminRoutes(router, { store, faults, credentials, settings: () => settings, configure, nodes, broker: { clock, broker, cmds, messages, outage } });
 
   const server = createServer({ key: certs.keyPem, cert: certs.certPem }, (req, res) => {
     logger.debug('dev cloud: request', { method: req.method, path: (req.url ?? '').split('?')[0] });
@@ -132,6 +141,8 @@ export async function startDevCloud(options: DevCloudOptions): Promise<DevCloud>
     faults,
     addFault: (spec) => void faults.add(spec),
     nodes: () => store.nodes(),
+    nodeInstances: () => nodes.list(),
+    nodeRegistry: nodes,
     settings: () => settings,
     configure,
     onUpgrade,
@@ -141,6 +152,7 @@ export async function startDevCloud(options: DevCloudOptions): Promise<DevCloud>
         for (const hook of closeHooks) await hook();
         outage.cancel();
         cmds.cancelAll();
+        await nodes.settled();
         await broker.close();
         delays.cancelAll();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,8 +1,9 @@
 /**
- * The dev cloud's persistent state: the claim and admin tokens and the claimed nodes, as JSON in
+ * The dev cloud's persistent state: the claim and admin tokens, the claimed nodes and the node
+ * instances (one stable node id per claim id and machine GUID, PROTOCOL.md section 8), as JSON in
  * `<stateDir>/state.json` (mode 0600, written atomically; writes are serialized).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -20,11 +21,23 @@ const nodeSchema = z.object({
 });
 export type ClaimedNode = z.infer<typeof nodeSchema>;
 
+const nodeInstanceSchema = z.object({
+  nodeId: z.string(),
+  claimId: z.string(),
+  machineGuid: z.string(),
+  /** From the CreateNodeInstance that created it. */
+  hostname: z.string(),
+  createdAt: z.number(),
+});
+export type NodeInstanceRecord = z.infer<typeof nodeInstanceSchema>;
+
 const stateSchema = z.object({
   version: z.literal(1),
   claimToken: z.string().min(1),
   adminToken: z.string().min(1),
   nodes: z.record(z.string(), nodeSchema),
+  /** Keyed by `<claim id> <machine GUID>`; absent in state written before node instances existed. */
+  nodeInstances: z.record(z.string(), nodeInstanceSchema).optional(),
 });
 type State = z.infer<typeof stateSchema>;
 
@@ -35,7 +48,15 @@ export interface StateStore {
   nodes(): ClaimedNode[];
   /** Adds or replaces a node and persists the state before resolving. */
   putNode(node: ClaimedNode): Promise<void>;
+  nodeInstances(): NodeInstanceRecord[];
+  /**
+   * The node instance of (claim id, machine GUID): the stored one, or a new one with a fresh node id
+   * (decided at once, so concurrent calls agree), resolved once it is persisted.
+   */
+  ensureNodeInstance(claimId: string, machineGuid: string, init: { hostname: string; now: number }): Promise<NodeInstanceRecord>;
 }
+
+const instanceKey = (claimId: string, machineGuid: string): string => `${claimId} ${machineGuid}`;
 
 export interface StateStoreOptions {
   /** Fixed claim token (default: the stored one, or a new random one). */
@@ -57,9 +78,10 @@ export async function openStateStore(stateDir: string, options: StateStoreOption
     nodes: stored?.nodes ?? {},
   };
   const nodes = new Map<string, ClaimedNode>(Object.entries(state.nodes));
+  const instances = new Map<string, NodeInstanceRecord>(Object.entries(stored?.nodeInstances ?? {}));
   let writing: Promise<void> = Promise.resolve();
   const persist = (): Promise<void> => {
-    const snapshot = JSON.stringify({ ...state, nodes: Object.fromEntries(nodes) }, null, 2);
+    const snapshot = JSON.stringify({ ...state, nodes: Object.fromEntries(nodes), nodeInstances: Object.fromEntries(instances) }, null, 2);
     writing = writing.catch(() => undefined).then(() => writeFileAtomic(path, snapshot, { mode: 0o600 }));
     return writing;
   };
@@ -72,6 +94,19 @@ export async function openStateStore(stateDir: string, options: StateStoreOption
     putNode: (node) => {
       nodes.set(node.claimId, node);
       return persist();
+    },
+    nodeInstances: () => [...instances.values()],
+    ensureNodeInstance: async (claimId, machineGuid, init) => {
+      const key = instanceKey(claimId, machineGuid);
+      const known = instances.get(key);
+      if (known !== undefined) {
+        await writing.catch(() => undefined);
+        return known;
+      }
+      const created: NodeInstanceRecord = { nodeId: randomUUID(), claimId, machineGuid, hostname: init.hostname, createdAt: init.now };
+      instances.set(key, created);
+      await persist();
+      return created;
     },
   };
 }

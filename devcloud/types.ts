@@ -5,6 +5,8 @@ import type { BrokerKind, DevCloudBroker } from './broker/types.js';
 import type { CredentialRegistry } from './credentials.js';
 import type { FaultRegistry, FaultSpec } from './faults.js';
 import type { DevCloudSettings, DevCloudSettingsPatch } from './settings.js';
+import type { NodeRegistry } from './nodes/node-registry.js';
+import type { NodeView } from './nodes/node-view.js';
 import type { ClaimedNode } from './state-store.js';
 import type { UpgradeHandler } from './upgrade.js';
 
@@ -55,6 +57,10 @@ export interface DevCloud {
   /** Same as `POST /admin/faults`. */
   addFault(spec: FaultSpec): void;
   nodes(): ClaimedNode[];
+  /** Node instances (and claimed agents without one), as `GET /admin/node-instances` lists them. */
+  nodeInstances(): NodeView[];
+  /** The node-instance side of the cloud (e.g. `settled()` in tests, `sendNodeInstances`). */
+  readonly nodeRegistry: NodeRegistry;
   settings(): DevCloudSettings;
   configure(patch: DevCloudSettingsPatch): void;
   /**

@@ -1,7 +1,8 @@
 /**
  * Admin API routes for the broker (same bearer admin token as the rest of the admin API):
  * `POST /admin/nodes/:claimId/disconnect`, `POST /admin/nodes/:claimId/cmd`, `POST|GET /admin/outage`,
- * `GET /admin/messages?node=`.
+ * `GET /admin/messages?node=` (the recent messages, and per topic name how many were received,
+ * decoded, malformed or not decoded).
  */
 import { z } from 'zod';
 import { CMD_METHODS, encodeDisconnectReq } from '../../adapters/messages/index.js';
@@ -59,7 +60,7 @@ async function parseBody<T>(ctx: RequestContext, schema: z.ZodType<T>): Promise<
 }
 
 /** A claimed node's id from the path, or a 404 answer. */
-function knownNode(deps: BrokerAdminDeps, ctx: RequestContext): string | undefined {
+export function knownNode(deps: Pick<BrokerAdminDeps, 'store'>, ctx: RequestContext): string | undefined {
   const claimId = ctx.params.claimId ?? '';
   if (deps.store.node(claimId) !== undefined) return claimId;
   ctx.req.resume();
@@ -67,7 +68,7 @@ function knownNode(deps: BrokerAdminDeps, ctx: RequestContext): string | undefin
   return undefined;
 }
 
-function brokerFailure(ctx: RequestContext, error: unknown): void {
+export function brokerFailure(ctx: RequestContext, error: unknown): void {
   // The request could not be framed (the schema should have caught it): the caller's fault, not ours.
   if (error instanceof LinkError && error.code === 'MSG_INVALID') {
     return sendCloudError(ctx.res, 400, { errorMsgKey: 'ErrBadRequest', errorMessage: `${error.code}: ${error.message}` });
@@ -121,6 +122,6 @@ export function addBrokerAdminRoutes(router: Router, admin: (handler: Handler) =
     .add('GET', '/admin/outage', admin(({ res }) => sendJson(res, 200, deps.outage.status())))
     .add('GET', '/admin/messages', admin(({ res, url }) => {
       const node = url.searchParams.get('node');
-      sendJson(res, 200, { messages: deps.messages.list(node === null || node === '' ? undefined : node) });
+      sendJson(res, 200, { messages: deps.messages.list(node === null || node === '' ? undefined : node), counts: deps.messages.tally() });
     }));
 }

@@ -34,8 +34,12 @@ export async function startBroker(kind: BrokerKind, deps: BrokerDeps): Promise<S
       // aedes speaks MQTT 3.1.1 only; its endpoint is the cloud's own `wss://host:port/mqtt`.
       return { broker: await startAedesBroker(deps), transports: [{ type: 'MQTTv3' }] };
     case 'mosquitto': {
+      // mosquitto speaks MQTT 5 (first: the Netdata agent takes the first MQTTv5, aclk.c
+      // aclk_get_transport_idx) and 3.1.1. The endpoint in the real cloud's form `https://host:port/mqtt`
+      // (the agent's url_parse in https_client.c knows no `wss://`).
       const broker = await startMosquittoBroker(deps);
-      return { broker, transports: [{ type: 'MQTTv5', endpoint: broker.endpoint }, { type: 'MQTTv3', endpoint: broker.endpoint }] };
+      const endpoint = broker.endpoint.replace(/^wss:/, 'https:');
+      return { broker, transports: [{ type: 'MQTTv5', endpoint }, { type: 'MQTTv3', endpoint }] };
     }
   }
 }

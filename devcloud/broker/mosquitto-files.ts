@@ -11,6 +11,8 @@ import { BrokerError } from './types.js';
 
 export const MOSQUITTO_PACKAGE_HINT = 'install the Debian package "mosquitto" (apt-get install -y mosquitto), or set MOSQUITTO_BIN / MOSQUITTO_DYNSEC_PLUGIN';
 const PLUGIN_FILE = 'mosquitto_dynamic_security.so';
+/** Topic aliases an MQTT 5 client may create on the agents' listener (mosquitto's maximum). */
+export const MAX_TOPIC_ALIAS = 65_535;
 
 async function executable(path: string): Promise<boolean> {
   return access(path, constants.X_OK).then(() => true, () => false);
@@ -130,6 +132,9 @@ export async function writeMosquittoFiles(options: {
     `listener ${layout.wsPort} ${options.host}`,
     'protocol websockets',
     ...binding,
+    // The Netdata agent gives every listed topic an MQTT 5 topic alias (21 here) whatever CONNACK
+    // says (aclk.c mqtt_connected_actions); mosquitto's default of 10 disconnects it with 0x94.
+    `max_topic_alias ${MAX_TOPIC_ALIAS}`,
     `certfile ${options.certPath}`,
     `keyfile ${options.keyPath}`,
     '',
