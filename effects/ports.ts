@@ -207,7 +207,6 @@ export interface NodeInfo {
   readonly virtualizationType?: string;
   readonly containerType?: string;
   readonly customInfo?: string;
-  readonly services?: readonly string[];
   readonly hostLabels?: Readonly<Record<string, string>>;
 }
 
@@ -227,6 +226,8 @@ export interface NodeDetails {
 
 /** Node ids given by the cloud, kept per claim id so that a restart reuses them (no duplicate node). */
 export interface NodeIdStore {
+  /** Read what was kept (called once, at start). */
+  load?(): Promise<void>;
   get(claimId: string, machineGuid: string): string | undefined;
   set(claimId: string, machineGuid: string, nodeId: string): Promise<void>;
 }

@@ -200,6 +200,7 @@ export function createLink(options: LinkOptions): LinkHandle {
     },
     async start() {
       if (actor || stopped) return;
+      await nodeIds.load?.();
       const event = await configEvent();
       const started = makeActor(event.type === 'CONFIG_CHANGED' ? event.settings : offSettings);
       actor = started;

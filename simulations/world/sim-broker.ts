@@ -82,9 +82,9 @@ export class SimBroker implements Transport {
     for (const s of this.open) s.emitLater({ type: 'message', messageType, topic: `/agent/sim/inbound/v1/${messageType}`, payload });
   }
 
-  /** An inbound message to one session, if it is still open. */
-  deliverTo(session: number, messageType: string, payload: Uint8Array): void {
-    for (const s of this.open) if (s.id === session) s.emitLater({ type: 'message', messageType, topic: `/agent/sim/inbound/v1/${messageType}`, payload });
+  /** An inbound message to one session, if it is still open; `onEmitted` when the link gets it. */
+  deliverTo(session: number, messageType: string, payload: Uint8Array, onEmitted?: () => void): void {
+    for (const s of this.open) if (s.id === session) s.emitLater({ type: 'message', messageType, topic: `/agent/sim/inbound/v1/${messageType}`, payload }, onEmitted);
   }
 }
 
@@ -99,6 +99,7 @@ export class SimSession implements TransportSession {
   constructor(private readonly broker: SimBroker, readonly id: number, outcome: ConnectOutcome) {
     if (outcome.kind === 'accept') this.later(broker.connackLatencyMs, () => {
       this.state = 'up';
+      this.upAt = broker.clock.now();
       this.events.next({ type: 'up', mqttVersion: 5 });
     });
     else if (outcome.kind === 'refuse') this.later(broker.connackLatencyMs, () => this.end(outcome.code, `refused: ${outcome.code}`));
@@ -106,6 +107,8 @@ export class SimSession implements TransportSession {
 
   /** The client asked to close it. */
   closing = false;
+  /** When CONNACK was given (null: not yet). */
+  upAt: number | null = null;
 
   get isUp(): boolean {
     return this.state === 'up';
@@ -119,9 +122,11 @@ export class SimSession implements TransportSession {
     this.timers.add(t);
   }
 
-  emitLater(event: SessionEvent): void {
+  emitLater(event: SessionEvent, onEmitted?: () => void): void {
     this.later(0, () => {
-      if (this.state !== 'closed') this.events.next(event);
+      if (this.state === 'closed') return;
+      onEmitted?.();
+      this.events.next(event);
     });
   }
 

@@ -56,6 +56,8 @@ export class SimNodeCloud {
   answers = true;
   latencyMs = 20;
   readonly ids = new Map<string, string>();
+  /** `<claim id> <machine GUID>` whose node id reached the link. */
+  readonly received = new Set<string>();
   private counter = 0;
 
   constructor(private readonly broker: SimBroker) {}
@@ -76,8 +78,9 @@ export class SimNodeCloud {
     const p = parseSimNodePayload(d);
     if (!p || p.kind !== 'create' || !this.answers) return;
     const answer = { machineGuid: p.machineGuid, nodeId: this.nodeIdOf(p.claimId, p.machineGuid) };
-    const t = this.broker.clock.setTimeout(() => this.broker.deliverTo(d.session, 'CreateNodeInstanceResult', encoder.encode(JSON.stringify(answer))), this.latencyMs);
-    void t;
+    const key = `${p.claimId} ${p.machineGuid}`;
+    this.broker.clock.setTimeout(() => this.broker.deliverTo(d.session, 'CreateNodeInstanceResult',
+      encoder.encode(JSON.stringify(answer)), () => this.received.add(key)), this.latencyMs);
   }
 
   /** The cloud asks every connected agent to report its nodes again. */
