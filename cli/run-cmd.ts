@@ -21,6 +21,8 @@ import { ResolvingConfigSource } from '../link/network.js';
 import { toAclkStateJson } from '../link/state.js';
 import { CliError, EXIT_CONFIG } from './errors.js';
 import { infoHandler } from './info-handler.js';
+import { localNode, type LocalNode } from './local-node.js';
+import { resolveMachineGuid } from '../adapters/identity/machine-guid.js';
 import { warnInsecureRun } from './insecure-warning.js';
 import { stderrLogger } from './logger.js';
 import { cloudDirOf, intIn, readPem, requireFile } from './parse.js';
@@ -90,11 +92,17 @@ async function runAction(flags: RunFlags): Promise<void> {
     ...(ca !== undefined ? { ca } : {}),
     ...(flags.machineGuidFile !== undefined ? { machineGuidFile: flags.machineGuidFile } : {}),
     disableCloud: flags.disableCloud === true,
-    onCommand: infoHandler(),
+    onCommand: infoHandler({ node: () => local }),
     logger,
     ...(flags.record !== undefined ? { record: fileRecorder(flags.record) } : {}),
     ...(inspector ? { inspect: inspector.inspect } : {}),
   });
+  // A small host agent: its own node (hops 0), with what the operating system tells about it.
+  let local: LocalNode | null = null;
+  if (!flags.disableCloud) {
+    local = await localNode(await resolveMachineGuid({ cloudDir, ...(flags.machineGuidFile !== undefined ? { machineGuidFile: flags.machineGuidFile } : {}) }, { logger }));
+    link.nodes.register({ machineGuid: local.machineGuid, hostname: local.hostname, hops: 0, info: local.info });
+  }
   const channel = await serveState(cloudDir, () => ({ pid: process.pid, startedAt, cloudDir, state: toAclkStateJson(link.getState()) }));
   onStateChange(link, (state, time) => {
     process.stdout.write(`${flags.json ? terminalJson(changeRecord(state, time)) : changeLine(state, time)}\n`);

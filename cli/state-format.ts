@@ -42,6 +42,8 @@ export function changeLine(state: LinkState, time: Date, stamp?: string): string
 
 const cell = (value: unknown): string => {
   if (value === null || value === undefined || value === '') return '-';
+  // A list (node-instances): one `k=v ...` group per item, `;`-separated; `-` when empty.
+  if (Array.isArray(value)) return value.length === 0 ? '-' : value.map(cell).join('; ');
   if (typeof value === 'object') {
     return Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}=${v === null ? '-' : String(v)}`).join(' ');
   }

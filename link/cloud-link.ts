@@ -16,6 +16,10 @@ import { fileChallengeDecryptor } from '../adapters/identity/challenge-decryptor
 import type { LinkError } from '../effects/errors.js';
 import { autoClaim, wantsAutoClaim } from './auto-claim.js';
 import { userAgentFor } from '../adapters/identity/user-agent.js';
+import { fileNodeIdStore } from '../adapters/identity/node-ids-file.js';
+import type { CapabilityInfo } from '../adapters/messages/index.js';
+import { linkCapabilities } from './capabilities.js';
+import { protobufNodeWire } from './node-wire.js';
 import { createLink, LINK_VERSION, type LinkHandle } from './create-link.js';
 import { createInertLink } from './inert-link.js';
 import { LazyNetworkPorts, type NetworkTuning } from './lazy-ports.js';
@@ -47,6 +51,12 @@ export interface CloudLinkOptions extends Pick<LinkOptions, 'logger' | 'clock' |
    * `<cloudDir>/../registry/netdata.public.unique.id`, netdata's layout.
    */
   readonly machineGuidFile?: string;
+  /**
+   * What the host implements beyond the link (netdata's aclk_capas.c names: `http_api_v2` when the cmd
+   * handler serves netdata's API v2, `ctx`, `funcs`...), announced to the cloud with the link's own
+   * (`proto`, `req_cancel` with a cmd handler; link/capabilities.ts).
+   */
+  readonly capabilities?: readonly CapabilityInfo[];
 }
 
 export function createCloudLink(options: CloudLinkOptions): LinkHandle {
@@ -64,7 +74,8 @@ export function createCloudLink(options: CloudLinkOptions): LinkHandle {
   const env = options.env ?? process.env;
   // Every HTTPS request and the WebSocket upgrade name the agent and this library (identity/user-agent.ts).
   const userAgent = userAgentFor(options.agentVersion ?? LINK_VERSION, LINK_VERSION);
-  const ports = new LazyNetworkPorts(clock, logger, { ...options.network, userAgent });
+  const capabilities = linkCapabilities({ cmd: options.onCommand !== undefined, ...(options.capabilities ? { host: options.capabilities } : {}) });
+  const ports = new LazyNetworkPorts(clock, logger, { ...options.network, userAgent, capabilities });
   const paths = {
     cloudDir: options.cloudDir,
     ...(options.netdataConf !== undefined ? { netdataConf: options.netdataConf } : {}),
@@ -77,6 +88,9 @@ export function createCloudLink(options: CloudLinkOptions): LinkHandle {
     cloud: ports.cloud,
     transport: ports.transport,
     decryptor: fileChallengeDecryptor(options.cloudDir),
+    // Node instances as protobuf; their node ids kept next to the claim (<cloud.d>/node-instances.json).
+    nodeWire: protobufNodeWire(options.agentVersion ?? LINK_VERSION, capabilities),
+    nodeIds: fileNodeIdStore(options.cloudDir, logger),
     ...(options.outbox !== undefined ? { outbox: options.outbox } : {}),
     ...(options.inflightWindow !== undefined ? { inflightWindow: options.inflightWindow } : {}),
     ...(options.onCommand !== undefined ? { onCommand: options.onCommand } : {}),

@@ -10,7 +10,9 @@
 import type * as https from 'node:https';
 import { Observable } from 'rxjs';
 import type { CloudApi, Clock, Logger, SessionEvent, Transport, TransportSession } from '../effects/ports.js';
+import { envCapabilities } from './capabilities.js';
 import type { NetworkSettings } from './network.js';
+import type { NodeCapabilities } from './node-wire.js';
 
 /** Timeouts of the real adapters (their defaults follow PROTOCOL.md). */
 export interface NetworkTuning {
@@ -24,6 +26,8 @@ export interface NetworkTuning {
   readonly tunnelTimeoutMs?: number;
   /** `User-Agent` of every HTTPS request and of the WebSocket upgrade (set by createCloudLink). */
   readonly userAgent?: string;
+  /** What the agent and its nodes announce (set by createCloudLink; link/capabilities.ts). */
+  readonly capabilities?: NodeCapabilities;
 }
 
 interface Built {
@@ -49,6 +53,7 @@ async function build(network: NetworkSettings, clock: Clock, logger: Logger, tun
     ...(tuning.connectTimeoutMs !== undefined ? { connectTimeoutMs: tuning.connectTimeoutMs } : {}),
     ...(tuning.requestTimeoutMs !== undefined ? { requestTimeoutMs: tuning.requestTimeoutMs } : {}),
     ...(tuning.userAgent !== undefined ? { userAgent: tuning.userAgent } : {}),
+    ...(tuning.capabilities !== undefined ? { capabilities: envCapabilities(tuning.capabilities) } : {}),
   });
   const transport = createMqttTransport({
     tls, clock, logger, proxy: network.proxy,
@@ -58,6 +63,7 @@ async function build(network: NetworkSettings, clock: Clock, logger: Logger, tun
     ...(tuning.gracefulPubackMs !== undefined ? { gracefulPubackMs: tuning.gracefulPubackMs } : {}),
     ...(tuning.closeTimeoutMs !== undefined ? { closeTimeoutMs: tuning.closeTimeoutMs } : {}),
     ...(tuning.userAgent !== undefined ? { userAgent: tuning.userAgent } : {}),
+    ...(tuning.capabilities !== undefined ? { capabilities: tuning.capabilities.agent } : {}),
   });
   return { key: keyOf(network), cloud, transport };
 }

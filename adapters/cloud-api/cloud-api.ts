@@ -21,6 +21,8 @@ export interface CloudApiOptions {
   readonly logger?: Logger;
   /** `User-Agent` of every request (identity/user-agent.ts userAgentFor). */
   readonly userAgent?: string;
+  /** env's `cap=` (link/capabilities.ts envCapabilities). Default `proto`. */
+  readonly capabilities?: readonly string[];
 }
 
 export function createCloudApi(options: CloudApiOptions): CloudApi {
@@ -52,7 +54,7 @@ export function createCloudApi(options: CloudApiOptions): CloudApi {
 
   return {
     async env(request: EnvRequest): Promise<EnvInfo> {
-      const url = buildUrl('env request', () => envUrl(request.cloudUrl, request.agentVersion, request.claimId));
+      const url = buildUrl('env request', () => envUrl(request.cloudUrl, request.agentVersion, request.claimId, options.capabilities));
       return parseEnvAnswer(await send('env request', url, 'GET', request.signal));
     },
     async challenge(request: ChallengeRequest): Promise<Uint8Array> {

@@ -6,14 +6,19 @@ import { expectJson } from './answer.js';
 import type { HttpsResponse } from './https-request.js';
 import { envAnswerSchema, firstIssue } from './schemas.js';
 
-/** `/api/v1/env?v=<version>&cap=proto,ctx&claim_id=<id>` (the comma is sent literally, as the agent does). */
-export function envPath(agentVersion: string, claimId: string): string {
-  return `/api/v1/env?v=${encodeURIComponent(agentVersion)}&cap=proto,ctx&claim_id=${encodeURIComponent(claimId)}`;
+/**
+ * `/api/v1/env?v=<version>&cap=<capabilities>&claim_id=<id>`: the comma is sent literally, as the agent
+ * does. The agent sends `cap=proto,ctx`; this link names what it announces enabled (link/capabilities.ts),
+ * `proto` by default.
+ */
+export function envPath(agentVersion: string, claimId: string, capabilities: readonly string[] = ['proto']): string {
+  const cap = capabilities.map(encodeURIComponent).join(',');
+  return `/api/v1/env?v=${encodeURIComponent(agentVersion)}&cap=${cap}&claim_id=${encodeURIComponent(claimId)}`;
 }
 
 /** The env URL below a cloud base URL (a path in the base URL is kept). */
-export function envUrl(cloudUrl: string, agentVersion: string, claimId: string): URL {
-  return new URL(`${trimSlash(cloudUrl)}${envPath(agentVersion, claimId)}`);
+export function envUrl(cloudUrl: string, agentVersion: string, claimId: string, capabilities?: readonly string[]): URL {
+  return new URL(`${trimSlash(cloudUrl)}${envPath(agentVersion, claimId, capabilities)}`);
 }
 
 export function trimSlash(url: string): string {

@@ -144,6 +144,7 @@ describe('cloud api: env, challenge, password against the dev cloud', () => {
   });
 
   it('builds the env query', () => {
-    expect(envPath('v2.0.0 beta', 'abc')).toBe('/api/v1/env?v=v2.0.0%20beta&cap=proto,ctx&claim_id=abc');
+    expect(envPath('v2.0.0 beta', 'abc')).toBe('/api/v1/env?v=v2.0.0%20beta&cap=proto&claim_id=abc');
+    expect(envPath('v2', 'abc', ['proto', 'req_cancel', 'http_api_v2'])).toBe('/api/v1/env?v=v2&cap=proto,req_cancel,http_api_v2&claim_id=abc');
   });
 });
