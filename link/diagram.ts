@@ -48,7 +48,21 @@ export function toMermaid(machine: AnyStateMachine): string {
     const alias = n.path.join('.');
     if (alias && alias !== name(n)) lines.push(`  ${name(n)}: ${alias}`);
   }
+  // Transitions without a target change the context, not the state (e.g. node instances while
+  // connected): listed in a note on their state, with their actions.
+  for (const node of all(machine.root)) {
+    if (node === machine.root) continue;
+    const internal = transitionsOf(node).filter((t) => (t.target ?? []).length === 0 && t.eventType !== '');
+    if (internal.length === 0) continue;
+    lines.push(`  note right of ${name(node)}`);
+    for (const t of internal) lines.push(`    ${label(t)} / ${actionNames(t).join(', ') || 'nothing'}`);
+    lines.push('  end note');
+  }
   return lines.join('\n');
+}
+
+function actionNames(t: AnyTransitionDefinition): string[] {
+  return (t.actions ?? []).map((a) => (typeof a === 'string' ? a : (a as { type?: string }).type ?? 'action'));
 }
 
 /** The same graph in Graphviz dot (clusters for compound states). */
