@@ -20,6 +20,8 @@ export const modelMachine = linkMachine.provide({
 export type ModelSnapshot = SnapshotFrom<typeof modelMachine>;
 export type ModelEvent = { type: string; [key: string]: unknown };
 
+const GUID = '00000000-0000-4000-8000-000000000001';
+
 export const modelInput: LinkInput = {
   settings: defaultSettings({ enabled: true, claimId: 'claim-a', connectionKey: 'k1' }),
   seed: 1,
@@ -67,6 +69,12 @@ export function modelEvents(snapshot: ModelSnapshot): ModelEvent[] {
     { type: 'DISCONNECT_REQ', at, reconnectAfterSeconds: 30, permaban: false },
     { type: 'DISCONNECT_REQ', at, reconnectAfterSeconds: 0, permaban: true },
     { type: 'PING_TIMEOUT', at },
+    // Node instances (targetless: they change the registry and, while connected, send).
+    { type: 'NODE_REGISTERED', at, node: { machineGuid: GUID, hostname: 'n', hops: 0, live: true, nodeId: null } },
+    { type: 'NODE_CHANGED', at, change: { machineGuid: GUID, live: false } },
+    { type: 'NODE_REMOVED', at, machineGuid: GUID },
+    { type: 'NODE_CREATED', at, machineGuid: GUID, nodeId: 'node-1' },
+    { type: 'SEND_NODE_INSTANCES', at },
     ...afterEvents(snapshot),
   ];
 }
