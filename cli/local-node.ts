@@ -51,7 +51,7 @@ export async function localNode(machineGuid: string): Promise<LocalNode> {
     cpuFrequency: String(speedMHz * 1_000_000),
     memory: String(totalmem()),
     diskSpace: '0',
-    version: `aclk-${LINK_VERSION}`,
+    version: LINK_VERSION,
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     virtualizationType: 'unknown',
     containerType: await containerType(),

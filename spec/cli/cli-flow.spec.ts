@@ -64,7 +64,10 @@ describe('aclk cloud + claim + run + state + cloud-ctl (real processes)', () => 
     const json = await aclk(['state', '--cloud-dir', join(dir, 'cloud.d'), '--json']);
     expect(json.code).toBe(0);
     const state = JSON.parse(json.stdout) as Record<string, unknown>;
-    expect(state).toMatchObject({ online: true, 'claimed-id': claimId, 'agent-claimed': true, state: 'connected.online', 'cloud-url': info.url, 'mqtt-version': 4 });
+    expect(state).toMatchObject({ online: true, 'claimed-id': claimId, 'agent-claimed': true, 'cloud-url': info.url, 'mqtt-version': 4 });
+    // The node instance's messages are acknowledged quickly: the backoff may already be reset (stable).
+    expect(['connected.online', 'connected.stable']).toContain(state.state);
+    expect(state['node-instances']).toEqual([expect.objectContaining({ hops: 0, live: true, 'reported-live': true, 'node-id': expect.stringMatching(/^[0-9a-f-]{36}$/) })]);
     const table = await aclk(['state', '--cloud-dir', join(dir, 'cloud.d')]);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^online\s+true$/m);
@@ -80,10 +83,11 @@ describe('aclk cloud + claim + run + state + cloud-ctl (real processes)', () => 
   it('aclk cloud-ctl nodes and cmd: the node is connected and answers GET /api/v1/info', async () => {
     const nodes = await aclk(['cloud-ctl', 'nodes', ...target(), '--json']);
     expect(nodes.code).toBe(0);
-    expect(JSON.parse(nodes.stdout)).toMatchObject({ nodes: [{ claimId, connected: true, hostname: 'cli-test' }] });
+    // aclk run registers its own node: the cloud lists it with a node id, live, under this claim.
+    expect(JSON.parse(nodes.stdout)).toMatchObject({ nodes: [{ claimId, connected: true, live: true, hops: 0, nodeId: expect.stringMatching(/^[0-9a-f-]{36}$/) }] });
     const cmd = await aclk(['cloud-ctl', 'cmd', ...target(), '--node', claimId, '--path', '/api/v1/info']);
     expect(cmd.code).toBe(0);
-    expect(JSON.parse(cmd.stdout)).toMatchObject({ hostname: expect.any(String), version: '0.1.0', uptime: expect.any(Number) });
+    expect(JSON.parse(cmd.stdout)).toMatchObject({ hostname: expect.any(String), version: '0.1.0', uptime: expect.any(Number), uid: expect.stringMatching(/^[0-9a-f-]{36}$/), kernel_name: expect.any(String) });
     const missing = await aclk(['cloud-ctl', 'cmd', ...target(), '--node', claimId, '--path', '/nope']);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe('CMD_HTTP_ERROR: the node answered GET /nope with HTTP 404');
@@ -95,7 +99,7 @@ describe('aclk cloud + claim + run + state + cloud-ctl (real processes)', () => 
     const states = active.records().map((r) => `${String(r.state)}/${String(r.code)}`);
     expect(states.slice(-2)).toEqual(['connected.disconnecting/STOPPED', 'disabled/STOPPED']);
     const nodes = await aclk(['cloud-ctl', 'nodes', ...target(), '--json']);
-    expect(JSON.parse(nodes.stdout)).toMatchObject({ nodes: [{ claimId, connected: false }] });
+    expect(JSON.parse(nodes.stdout)).toMatchObject({ nodes: [{ claimId, connected: false, live: false }] });
     const log = await aclk(['cloud-ctl', 'messages', ...target(), '--node', claimId, '--json']);
     const connections = (JSON.parse(log.stdout) as { messages: { connection?: { reachable?: boolean } }[] }).messages.filter((m) => m.connection !== undefined);
     expect(connections.map((m) => m.connection?.reachable)).toEqual([true, false]);

@@ -31,7 +31,9 @@ const hostileState = (): LinkState => ({
   reconnectCount: 0, lastConnectTime: null, lastDisconnectTime: null, nextConnectionAttempt: null,
   lastBackoffMs: 1000, bannedByCloud: false, messagesReceived: 0, messagesSent: 0, messagesAcked: 0,
   pendingPubacks: 0, outboxSize: 0, outboxBytes: 0, publishLatencyMs: { last: null, average: null, max: null },
-}) as LinkState;
+  cmdPending: 0, cmdMaxPending: 64, cmdBusyAnswers: 0,
+  nodes: [{ machineGuid: '11111111-1111-4111-8111-111111111111', hostname: `host ${HOSTILE}`, nodeId: null, hops: 0, live: true, reportedLive: null }],
+}) satisfies LinkState;
 
 describe('terminalText / terminalBlock', () => {
   it('shows every control character as a visible escape', () => {
