@@ -7,6 +7,7 @@
  * updates that node and returns its handle; at most MAX_NODES nodes; strings are bounded
  * (MAX_TEXT characters, control characters refused) since they go to the cloud.
  */
+import { isUuid } from '../adapters/messages/node-fields.js';
 import { LinkError } from '../effects/errors.js';
 import type { NodeCollector, NodeDetails, NodeInfo } from '../effects/ports.js';
 import type { NodeEvent } from '../machines/types.js';
@@ -14,7 +15,6 @@ import type { NodeEvent } from '../machines/types.js';
 export const MAX_NODES = 10_000;
 const MAX_TEXT = 1_024;
 const MAX_COLLECTORS = 4_096;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
@@ -131,7 +131,7 @@ export function createNodeRegistry(emit: (event: NodeEvent) => void, nodeIdOf: (
   const registry: NodeRegistry = {
     register(spec) {
       const guid = typeof spec.machineGuid === 'string' ? spec.machineGuid.toLowerCase() : '';
-      if (!UUID.test(guid)) throw invalid('machineGuid must be a UUID like 01234567-89ab-cdef-0123-456789abcdef');
+      if (!isUuid(guid)) throw invalid('machineGuid must be a UUID like 01234567-89ab-cdef-0123-456789abcdef');
       if (!nodes.has(guid) && nodes.size >= MAX_NODES) throw new LinkError('NODE_LIMIT', `at most ${MAX_NODES} nodes`);
       const entry: Entry = {
         hostname: text(spec.hostname, 'hostname'), hops: hopsOf(spec.hops), live: spec.live !== false,

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { LinkError } from '../../effects/errors.js';
 import type { Logger, NodeIdStore } from '../../effects/ports.js';
 import { readBoundedText } from '../fs/bounded-read.js';
+import { isUuid } from '../messages/node-fields.js';
 import { writeFileAtomic } from './atomic-file.js';
 
 export const NODE_IDS_FILE = 'node-instances.json';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_IDS = 100_000;
 
 type Claims = Record<string, Record<string, string>>;
@@ -32,10 +32,10 @@ function parse(text: string, path: string): Claims {
   const out: Claims = {};
   let count = 0;
   for (const [claimId, ids] of Object.entries(claims)) {
-    if (!UUID.test(claimId) || typeof ids !== 'object' || ids === null) throw new LinkError('NODE_IDS_INVALID', `${path}: bad claim entry`);
+    if (!isUuid(claimId) || typeof ids !== 'object' || ids === null) throw new LinkError('NODE_IDS_INVALID', `${path}: bad claim entry`);
     const kept: Record<string, string> = {};
     for (const [guid, nodeId] of Object.entries(ids as Record<string, unknown>)) {
-      if (!UUID.test(guid) || typeof nodeId !== 'string' || !UUID.test(nodeId)) throw new LinkError('NODE_IDS_INVALID', `${path}: bad node entry`);
+      if (!isUuid(guid) || !isUuid(nodeId)) throw new LinkError('NODE_IDS_INVALID', `${path}: bad node entry`);
       if (++count > MAX_IDS) throw new LinkError('NODE_IDS_INVALID', `${path}: more than ${MAX_IDS} node ids`);
       kept[guid] = nodeId;
     }
