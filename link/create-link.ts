@@ -18,6 +18,7 @@ import { DEFAULT_TIMINGS, defaultSettings } from '../machines/defaults.js';
 import { linkMachine } from '../machines/link.machine.js';
 import type { HostEvent, LinkContext, LinkSettings, NodeEvent } from '../machines/types.js';
 import { wireCmdRelay, type CmdWiring } from './cmd-wiring.js';
+import { wireNodeAnswers } from './node-answers.js';
 import { memoryNodeIdStore } from './node-ids.js';
 import { createNodeRegistry, type NodeRegistry } from './node-registry.js';
 import { isConfigSource, type LinkOptions } from './options.js';
@@ -68,13 +69,19 @@ export function createLink(options: LinkOptions): LinkHandle {
   // Node instances: the host's registry, and the node ids the cloud gave (per claim id).
   const nodeIds = options.nodeIds ?? memoryNodeIdStore();
   const currentClaimId = () => actor?.getSnapshot().context.settings.claimId ?? null;
+  const sendNode = (event: NodeEvent) => { if (!stopped && actor) actor.send(event); };
   const nodeRegistry = createNodeRegistry(
-    (event: NodeEvent) => { if (!stopped && actor) actor.send(event); },
+    sendNode,
     (guid) => { const claimId = currentClaimId(); return claimId === null ? null : nodeIds.get(claimId, guid) ?? null; },
     () => clock.now(),
   );
   const nodeWire = options.nodeWire;
-  if (nodeWire) wireNodeAnswers();
+  if (nodeWire) {
+    wireNodeAnswers({
+      dispatcher, wire: nodeWire, nodeIds, isRegistered: (guid) => nodeRegistry.has(guid), claimId: currentClaimId,
+      send: sendNode, tracker, logger, now: () => clock.now(),
+    });
+  }
 
   // This link's effects; the machine itself is shared by every link (shared-machine.ts).
   const effects: LinkEffects = {
@@ -85,30 +92,6 @@ export function createLink(options: LinkOptions): LinkHandle {
       ...(nodeWire ? { nodeWire, nodeDetails: (guid: string) => nodeRegistry.details(guid) } : {}),
     }),
   };
-
-  /** The cloud's answers about nodes: CreateNodeInstanceResult (kept, then to the machine) and SendNodeInstances. */
-  function wireNodeAnswers(): void {
-    dispatcher.on('CreateNodeInstanceResult', (message) => {
-      let created: { machineGuid: string; nodeId: string };
-      try {
-        created = (nodeWire as NonNullable<typeof nodeWire>).decodeCreated(message.payload);
-      } catch (error) {
-        logger.warn('malformed CreateNodeInstanceResult', { code: (error as { code?: unknown }).code, error: error instanceof Error ? error.message : String(error) });
-        return;
-      }
-      const claimId = currentClaimId();
-      if (claimId === null || !nodeRegistry.has(created.machineGuid)) {
-        logger.warn('CreateNodeInstanceResult for a node that is not registered', { machineGuid: created.machineGuid });
-        return;
-      }
-      tracker.track(nodeIds.set(claimId, created.machineGuid, created.nodeId).catch((error: unknown) =>
-        logger.warn('node id not kept', { machineGuid: created.machineGuid, error: error instanceof Error ? error.message : String(error) })));
-      if (!stopped && actor) actor.send({ type: 'NODE_CREATED', at: clock.now(), machineGuid: created.machineGuid, nodeId: created.nodeId });
-    });
-    dispatcher.on('SendNodeInstances', () => {
-      if (!stopped && actor) actor.send({ type: 'SEND_NODE_INSTANCES', at: clock.now() });
-    });
-  }
 
   const offSettings = defaultSettings({ enabled: false, timings: { ...DEFAULT_TIMINGS, ...options.timings } });
   const loadConfig = async (): Promise<LinkConfig> => (isConfigSource(options.config) ? options.config.load() : options.config);

@@ -111,6 +111,22 @@ describe('node instances (simulated world)', () => {
     await w.clock.runUntil(w.link.stop(), 60_000);
   });
 
+  it('a malformed CreateNodeInstanceResult, or one for a node not registered, is logged and changes nothing', async () => {
+    const warnings: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: (m: string) => { warnings.push(m); }, error: (m: string) => { warnings.push(m); } };
+    const w = createWorld({ logger });
+    w.nodes.answers = false;
+    await online(w);
+    w.link.nodes.register({ machineGuid: OWN, hostname: 'own' });
+    await w.clock.advance(100);
+    w.broker.deliver('CreateNodeInstanceResult', new TextEncoder().encode('garbage'));
+    w.broker.deliver('CreateNodeInstanceResult', new TextEncoder().encode(JSON.stringify({ machineGuid: CHILD_A, nodeId: 'x' })));
+    await w.clock.advance(100);
+    expect(warnings).toEqual(expect.arrayContaining(['malformed CreateNodeInstanceResult', 'CreateNodeInstanceResult for a node that is not registered']));
+    expect(w.link.getState()).toMatchObject({ top: 'connected', nodes: [{ machineGuid: OWN, nodeId: null }] });
+    await w.clock.runUntil(w.link.stop(), 60_000);
+  });
+
   it('bad registrations are coded errors', () => {
     const w = createWorld();
     expect(() => w.link.nodes.register({ machineGuid: 'nope', hostname: 'x' })).toThrow(expect.objectContaining({ code: 'NODE_INVALID' }));
