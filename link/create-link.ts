@@ -104,7 +104,7 @@ export function createLink(options: LinkOptions): LinkHandle {
   const recorder = options.record ? createRecorder(options.record, { clock, linkVersion: LINK_VERSION }) : null;
   const inspect = composeInspect(options.inspect, recorder?.inspect);
   const makeActor = (settings: LinkSettings) => {
-    const created = createActor(sharedLinkMachine, {
+    const created = createActor(options.machine ?? sharedLinkMachine, {
       clock,
       input: { settings, seed, now: clock.now() },
       ...(inspect ? { inspect } : {}),

@@ -6,6 +6,7 @@ import type {
 } from '../effects/ports.js';
 import type { Timings } from '../machines/types.js';
 import type { RecordSink } from './record.js';
+import type { sharedLinkMachine } from './shared-machine.js';
 
 export interface LinkOptions {
   /** Where the configuration comes from; a plain object is a fixed configuration. */
@@ -48,6 +49,11 @@ export interface LinkOptions {
   readonly nodeWire?: NodeWire;
   /** Where node ids are kept per claim id (default: memory; createCloudLink: `<cloud.d>/node-instances.json`). */
   readonly nodeIds?: NodeIdStore;
+  /**
+   * For tests and simulations only: the machine to run instead of the shared one, built from it with
+   * `sharedLinkMachine.provide({...})` (e.g. a planted bug that the property oracle must catch).
+   */
+  readonly machine?: typeof sharedLinkMachine;
 }
 
 export function isConfigSource(value: ConfigSource | LinkConfig): value is ConfigSource {

@@ -14,7 +14,9 @@ export function delayValue(context: LinkContext, name: string): number {
     case 'gracefulBudget': return t.gracefulBudgetMs;
     case 'stableAfter': return t.stableAfterMs;
     case 'backoffDelay': return context.delayMs;
-    case 'banRetry': return t.banRetryMs;
+    // The ban retry planned at entry (planNextAttempt: ban > block-until > policy), not today's setting:
+    // a ban retry changed mid-wait applies from the next wait, and the event's date stays the timer's.
+    case 'banRetry': return context.delayMs;
     default: return 0;
   }
 }

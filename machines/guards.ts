@@ -16,6 +16,22 @@ export const shouldBeDisabled = (c: LinkContext): boolean => isOff(c);
 export const shouldBeUnclaimed = (c: LinkContext): boolean => !isOff(c) && c.settings.claimId === null;
 export const shouldConnect = (c: LinkContext): boolean => !isOff(c) && c.settings.claimId !== null;
 export const reconnectRequested = (c: LinkContext): boolean => c.reconnectRequested;
+
+/** The cloud forbids an attempt now: banned, or blocked until a time still ahead. */
+function mustWait(c: LinkContext, e: SomeEvent): boolean {
+  const at = typeof e.at === 'number' ? e.at : c.now;
+  return c.banned || (c.blockUntil !== null && c.blockUntil > at);
+}
+
+/**
+ * The link should connect but the cloud forbids it now: leaving `disabled` or `unclaimed` goes to
+ * `backoff`, which waits out the ban or the block (a disable/enable or a fixed configuration used to
+ * let an attempt through at once).
+ */
+export const connectMustWait = (c: LinkContext, e: SomeEvent): boolean => shouldConnect(c) && mustWait(c, e);
+
+/** A reconnect asked during a graceful disconnect, while the cloud forbids an attempt (a DisconnectReq's block or ban). */
+export const reconnectMustWait = (c: LinkContext, e: SomeEvent): boolean => c.reconnectRequested && mustWait(c, e);
 export const isBanned = (c: LinkContext): boolean => c.banned;
 export const pubacksReachReset = (c: LinkContext): boolean => c.pubacks + 1 >= c.settings.timings.resetAfterPubacks;
 

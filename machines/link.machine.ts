@@ -23,6 +23,7 @@ const notProvided = (name: string) => (): never => {
 const afterDisconnect = [
   { guard: 'shouldBeDisabled', target: '#link.disabled', actions: 'markDisconnected' },
   { guard: 'shouldBeUnclaimed', target: '#link.unclaimed', actions: 'markDisconnected' },
+  { guard: 'reconnectMustWait', target: '#link.backoff', actions: 'markDisconnected' },
   { guard: 'reconnectRequested', target: '#link.connecting', actions: 'markDisconnected' },
   { target: '#link.backoff', actions: 'markDisconnected' },
 ] as const;
@@ -90,6 +91,8 @@ export const linkMachine = setup({
     configUnclaims: ({ context, event }) => g.configUnclaims(context, event),
     connectionChanged: ({ context, event }) => g.connectionChanged(context, event),
     retryNowOnConfig: ({ context, event }) => g.retryNowOnConfig(context, event),
+    connectMustWait: ({ context, event }) => g.connectMustWait(context, event),
+    reconnectMustWait: ({ context, event }) => g.reconnectMustWait(context, event),
   },
   delays,
 }).createMachine({
@@ -139,6 +142,7 @@ export const linkMachine = setup({
       description: 'Inert: no network effect of any kind. Left as soon as the settings allow.',
       entry: ['closeTransport', 'explainDisabled'],
       always: [
+        { guard: 'connectMustWait', target: 'backoff' },
         { guard: 'shouldConnect', target: 'connecting' },
         { guard: 'shouldBeUnclaimed', target: 'unclaimed' },
       ],
@@ -146,6 +150,7 @@ export const linkMachine = setup({
     unclaimed: {
       description: 'Enabled but not claimed: no data is exchanged with the cloud.',
       entry: ['closeTransport', 'explainUnclaimed'],
+      // No ban/block check here: a claim is the only way out to connecting, and a new claim lifts both.
       always: [
         { guard: 'shouldBeDisabled', target: 'disabled' },
         { guard: 'shouldConnect', target: 'connecting' },

@@ -25,10 +25,14 @@ async function run(seed: number, cmds: Iterable<fc.AsyncCommand<Record<string, n
   const real: NodeReal = { w, inv: new Invariants(w), nodes: new NodeInvariants(w), handles: new Map<string, NodeHandle>() };
   await w.link.start();
   await fc.asyncModelRun(() => ({ model: {}, real }), cmds);
+  real.inv.stopping();
   await w.clock.runUntil(w.link.stop(), 60_000);
   await w.clock.advance(0);
+  real.inv.stopped();
+  real.inv.check();
   const problems = [...real.inv.violations, ...real.nodes.violations];
   if (w.broker.open.size !== 0) problems.push(`${w.broker.open.size} transports open after stop()`);
+  if (w.cloud.open.size !== 0) problems.push(`${w.cloud.open.size} cloud requests open after stop()`);
   if (problems.length > 0) throw new Error(problems.join('\n'));
 }
 

@@ -4,9 +4,7 @@
  */
 import fc from 'fast-check';
 import { LinkError } from '../../effects/errors.js';
-import type { BackoffPolicyName } from '../../machines/backoff/policy.js';
-import { BACKOFF_POLICIES } from '../../machines/backoff/policy.js';
-import { DEFAULT_TIMINGS } from '../../machines/defaults.js';
+import { ACK_BOUND_MS, BUDGETS, POLICY_NAMES, type PolicyName } from './oracle/expected.js';
 import type { CloudAnswer, CloudEndpoint } from '../world/sim-cloud.js';
 import type { ConnectOutcome } from '../world/sim-broker.js';
 import type { SimWorld } from '../world/world.js';
@@ -80,7 +78,7 @@ async function healAndExpectConnected(r: Real): Promise<void> {
   const { w } = r;
   w.cloud.clearScripts();
   w.broker.clearScripts();
-  w.broker.pubacks = true;
+  w.broker.resumePubacks();
   w.config.invalid = null;
   if (!w.config.config.claimId) w.config.set({ claimId: newClaimId() });
   w.config.set({ enabled: true });
@@ -92,10 +90,16 @@ async function healAndExpectConnected(r: Real): Promise<void> {
   const cfg = w.config.config.backoff;
   const maxMs = (cfg.maxSeconds ?? w.cloud.envBackoff?.maxSeconds ?? 1024) * 1000;
   const planned = s.top === 'backoff' && s.nextConnectionAttempt ? Date.parse(s.nextConnectionAttempt) - w.clock.now() : 0;
-  const bound = DEFAULT_TIMINGS.connectBudgetMs + 2 * DEFAULT_TIMINGS.httpBudgetMs + Math.max(maxMs, planned, r.inv.blockRemaining(), (cfg.banRetrySeconds ?? 60) * 1000) + 5_000;
+  const bound = BUDGETS.connectMs + 2 * BUDGETS.httpMs + Math.max(maxMs, planned, r.inv.blockRemaining(), (cfg.banRetrySeconds ?? 60) * 1000) + 5_000;
   await w.clock.advance(bound);
   const after = w.link.getState();
-  if (after.top !== 'connected') r.inv.violations.push(`(d) healthy world, still ${after.state} (${after.reasonCode}) after ${bound} ms`);
+  if (after.top !== 'connected') {
+    r.inv.violations.push(`(d) healthy world, still ${after.state} (${after.reasonCode}) after ${bound} ms`);
+    return;
+  }
+  // (e) once online in a healed world, everything accepted is acknowledged within the bound.
+  await w.clock.advance(ACK_BOUND_MS);
+  if (w.link.getState().online) r.inv.expectDrained(`${ACK_BOUND_MS} ms after the healed world had the link online`);
 }
 
 export const commands: fc.Arbitrary<Cmd>[] = [
@@ -122,7 +126,7 @@ export const commands: fc.Arbitrary<Cmd>[] = [
   })),
   fc.constant(command('fix config', (r) => { r.w.config.invalid = null; return reload(r); })),
   fc.integer({ min: 1, max: 5 }).map((n) => command(`proxy http://proxy${n}:3128`, (r) => { r.w.config.set({ proxy: `http://proxy${n}:3128` }); return reload(r); })),
-  fc.record({ policy: fc.constantFrom<BackoffPolicyName>(...BACKOFF_POLICIES), min: fc.integer({ min: 0, max: 5 }), max: fc.integer({ min: 5, max: 2000 }) })
+  fc.record({ policy: fc.constantFrom<PolicyName>(...POLICY_NAMES), min: fc.integer({ min: 0, max: 5 }), max: fc.integer({ min: 5, max: 2000 }) })
     .map(({ policy, min, max }) => command(`backoff ${policy} [${min}, ${max}]`, (r) => {
       r.w.config.set({ backoff: { policy, minSeconds: min, maxSeconds: max } });
       return reload(r);
@@ -134,7 +138,6 @@ export const commands: fc.Arbitrary<Cmd>[] = [
   fc.record({ after: fc.integer({ min: 0, max: 600 }), permaban: fc.boolean() }).map(({ after, permaban }) => command(`DisconnectReq(${after}, ${permaban})`, (r) => {
     const s = r.w.link.getState().state;
     if (s !== 'connected.online' && s !== 'connected.stable') return;
-    r.inv.cloudDisconnect(after, permaban);
     r.w.broker.disconnectReq(after, permaban);
   })),
   fc.constant(command('ping timeout', (r) => r.w.broker.pingTimeout())),
@@ -144,6 +147,29 @@ export const commands: fc.Arbitrary<Cmd>[] = [
       r.inv.trackPublish(r.w.link.publish('chart', new Uint8Array([(id >> 16) & 255, (id >> 8) & 255, id & 255])));
     }
   })),
-  fc.boolean().map((on) => command(on ? 'pubacks on' : 'pubacks off', (r) => { r.w.broker.pubacks = on; })),
+  fc.boolean().map((on) => command(on ? 'pubacks on' : 'pubacks off', (r) => { if (on) r.w.broker.resumePubacks(); else r.w.broker.pubacks = false; })),
   fc.constant(command('heal and expect connected', healAndExpectConnected)),
+];
+
+let urlCounter = 0;
+
+/**
+ * Commands added for the stronger oracle (issue 14): host events that must not cut a ban, a block or a
+ * policy wait short, and one that may (a new cloud URL in backoff, when neither banned nor blocked).
+ * Kept apart from `commands` so that the kept counterexamples' replay paths still generate the same
+ * sequences; the runs that use them draw from both (run.ts `moreSequences`).
+ */
+export const moreCommands: fc.Arbitrary<Cmd>[] = [
+  fc.constant(command('reload (nothing changed)', (r) => reload(r))),
+  fc.constant(command('cloud url changed', (r) => { r.w.config.set({ cloudUrl: `https://cloud${++urlCounter}.sim` }); return reload(r); })),
+  fc.integer({ min: 1, max: 120 }).map((s) => command(`ban retry ${s} s`, (r) => {
+    r.w.config.set({ backoff: { ...r.w.config.config.backoff, banRetrySeconds: s } });
+    return reload(r);
+  })),
+  fc.integer({ min: 1, max: 3 }).map((n) => command(`publish x${n * 25}`, (r) => {
+    for (let i = 0; i < n * 25; i += 1) {
+      const id = r.inv.publishes.length;
+      r.inv.trackPublish(r.w.link.publish('chart', new Uint8Array([(id >> 16) & 255, (id >> 8) & 255, id & 255])));
+    }
+  })),
 ];

@@ -1,47 +1,96 @@
 /**
- * An independent oracle over a simulated world: it watches the world (what the cloud answered,
- * what the broker delivered, when the link talked to the network) and the link's public state,
- * and records every violation of the invariants of the link (issue 2, section 6):
- *  (a) no network call unless the link is connecting;
+ * An independent oracle over a simulated world. It judges the link by what the world recorded (what
+ * the cloud was asked and answered, which sessions the broker held, what it delivered, when) against
+ * the README and PROTOCOL.md, read into ./oracle/expected.ts; it imports nothing from the code it
+ * judges (types only). Checked at every world event and after every step:
+ *  (a) nothing open where the link may not talk: no request or session started outside its step, none
+ *      held in `disabled`, `unclaimed`, `backoff` or after `stop()` (oracle/resources.ts);
  *  (b) at most one live transport;
- *  (c) every wait within the policy's bounds, ban and block-until exact;
- *  (e) every publish acknowledged, still queued, or rejected with an explicit code;
- *  (g) fail closed: once a reload found the configuration invalid or missing, no new network call
- *      and no state but `disabled` (or the graceful `connected.disconnecting` on the way there) until
- *      a reload reads a valid configuration again.
- * (d) liveness and (f) clean stop are checked by the commands that need them.
+ *  (c) every attempt's time against ban, block-until and the policy's bounds for the failures since
+ *      the last reset (3 PUBACKs or 30 s online), whatever path led to it (oracle/waits.ts);
+ *  (s) a wait no host event touched ends when the link's state announced (`nextConnectionAttempt`);
+ *  (budget) no request open longer than the HTTP budget, no session without CONNACK longer than the
+ *      connect budget (oracle/resources.ts);
+ *  (e) every publish acknowledged only when delivered, rejected only with a code the moment and the
+ *      outbox policy allow, `LINK_STOPPED` only after `stop()`, nothing pending once a healed world has
+ *      had the link online for ACK_BOUND_MS (oracle/outbox-model.ts);
+ *  (g) fail closed: once a reload found the configuration invalid or missing, no state but `disabled`
+ *      (or the graceful `connected.disconnecting` on the way there) until a reload reads a valid one.
+ * (d) liveness (a healed world connects) and (f) clean stop are checked by the commands and the run.
  */
+import type { LinkConfig } from '../../effects/ports.js';
 import type { LinkState } from '../../link/state.js';
 import type { SimWorld } from '../world/world.js';
+import type { OutboxPolicyName } from './oracle/expected.js';
+import { OutboxModel, type PublishRecord } from './oracle/outbox-model.js';
+import { ResourceOracle } from './oracle/resources.js';
+import { WaitOracle } from './oracle/waits.js';
 
-const EXPLICIT_REJECTIONS = new Set(['LINK_DISABLED', 'LINK_UNCLAIMED', 'OUTBOX_FULL', 'LINK_STOPPED']);
+const payloadId = (p: Uint8Array) => p[0]! * 65536 + p[1]! * 256 + p[2]!;
 
-interface BackoffEntry {
-  readonly at: number;
-  readonly waitMs: number;
+function connectionOf(c: LinkConfig): string {
+  return JSON.stringify([c.cloudUrl, c.proxy, c.insecure, c.caFile ?? null, c.claimId]);
+}
+
+export interface InvariantOptions {
+  /** The outbox the oracle expects (default: what the simulations create, reject-new with 200). */
+  readonly outbox?: { readonly policy: OutboxPolicyName; readonly maxMessages: number };
 }
 
 export class Invariants {
   readonly violations: string[] = [];
-  private banned = false;
-  private blockUntil: number | null = null;
-  private backoff: BackoffEntry | null = null;
-  private hostEventSince = false;
-  private top = 'disabled';
+  private readonly waits: WaitOracle;
+  private readonly resources: ResourceOracle;
+  private readonly outbox: OutboxModel;
+  private readonly deliveredIds = new Set<number>();
+  private path = 'disabled';
   private configBroken: string | null = null;
-  readonly publishes: Array<{ id: number; status: 'pending' | 'acked' | 'rejected'; code?: string }> = [];
+  /** The configuration the link last applied (at start, or a valid reload). */
+  private applied: LinkConfig;
+  /** The env answer of the current attempt (null until it arrives). */
+  private attemptEnv: SimWorld['cloud']['envBackoff'] | null = null;
 
-  constructor(private readonly w: SimWorld) {
-    w.cloud.onCall = (call) => this.networkCall(`cloud ${call.endpoint}`);
+  constructor(private readonly w: SimWorld, options: InvariantOptions = {}) {
+    const fail = (m: string) => this.fail(m);
+    this.applied = w.config.config;
+    this.waits = new WaitOracle(fail);
+    this.waits.setSources(() => ({ backoff: this.applied.backoff, env: this.attemptEnv ?? null }));
+    this.resources = new ResourceOracle(w.cloud, w.broker, () => w.clock.now(), fail);
+    this.outbox = new OutboxModel(options.outbox ?? { policy: 'reject-new', maxMessages: 200 }, (id) => this.deliveredIds.has(id), fail);
+
+    w.cloud.onCall = (call) => {
+      const request = [...w.cloud.open].at(-1);
+      if (request) this.resources.opened(`cloud ${call.endpoint}`, request, this.w.link.getState().state);
+      this.networkCall(`cloud ${call.endpoint}`);
+      if (call.endpoint === 'env') {
+        this.attemptEnv = null;
+        this.waits.attempt(call.at, this.path);
+      }
+    };
+    w.cloud.onAnswer = ({ at, endpoint, answer }) => {
+      if (answer.kind === 'http-error') this.waits.cloudError(at, answer.body);
+      if (answer.kind === 'ok' && endpoint === 'env') this.attemptEnv = w.cloud.envBackoff;
+    };
+    w.cloud.onEnd = (request) => this.resources.ended(request);
     w.broker.onConnect = () => {
       this.networkCall('broker connect');
       if (w.broker.live > 0) this.fail(`(b) a transport was opened while ${w.broker.live} other(s) live`);
     };
-    w.cloud.onAnswer = ({ at, answer }) => {
-      if (answer.kind !== 'http-error') return;
-      if (answer.body?.errorNonRetryable) this.banned = true;
-      const delay = answer.body?.errorRetryDelaySeconds;
-      if (delay !== undefined && delay > 0) this.blockUntil = at + delay * 1000;
+    const nodesDelivered = w.broker.onDelivered;
+    w.broker.onDelivered = (d) => {
+      nodesDelivered(d);
+      if ((d.topicName === 'chart' || d.topicName.endsWith('/chart')) && d.payload.length === 3) this.deliveredIds.add(payloadId(d.payload));
+      if (this.path === 'connected.online') this.waits.puback();
+    };
+    w.broker.onEmitted = (_session, event) => {
+      if (event.type === 'up') return;
+      if (event.type === 'disconnect-req' && this.w.link.getState().state === 'connected.disconnecting') {
+        this.waits.disconnectReq(w.clock.now(), event.reconnectAfterSeconds, event.permaban);
+      }
+    };
+    w.broker.onEnded = (session) => {
+      this.resources.ended(session);
+      if (session.upObserved) this.outbox.sessionLost();
     };
     w.link.subscribe((s) => this.onState(s));
   }
@@ -51,14 +100,22 @@ export class Invariants {
   }
 
   private networkCall(what: string): void {
-    const state = this.w.link.getState();
-    if (state.top !== 'connecting') this.fail(`(a) ${what} while ${state.state}`);
     if (this.configBroken !== null) this.fail(`(g) ${what} while the configuration is ${this.configBroken}`);
   }
 
-  /** The link is about to re-read its configuration: a valid one ends (g) at once. */
+  /**
+   * The link is about to re-read its configuration: a valid one ends (g) at once, and what it changes
+   * is known before the link acts on it (a new claim; new connection settings while in backoff).
+   */
   reloading(): void {
-    if (this.w.config.invalid === null) this.configBroken = null;
+    const now = this.w.clock.now();
+    if (this.w.config.invalid !== null) return this.waits.hostEvent(now, false);
+    this.configBroken = null;
+    const before = this.applied;
+    this.applied = this.w.config.config;
+    if (before.claimId !== this.applied.claimId) this.waits.claimChanged();
+    const changed = connectionOf(before) !== connectionOf(this.applied);
+    this.waits.hostEvent(now, changed && this.path.split('.')[0] === 'backoff');
   }
 
   /** The link re-read its configuration: an invalid one starts (g), which holds until a valid one is read. */
@@ -66,91 +123,64 @@ export class Invariants {
     this.configBroken = this.w.config.invalid?.code ?? null;
   }
 
-  /** A host event (config, claim, enable...) may legitimately cut a wait short. */
+  /** A host call (enable, disable, claimed) that is not a reload. */
   hostEvent(claimChanged = false): void {
-    this.hostEventSince = true;
     if (claimChanged) {
-      this.banned = false;
-      this.blockUntil = null;
+      this.applied = { ...this.applied, claimId: this.w.config.config.claimId };
+      this.waits.claimChanged();
     }
+    this.waits.hostEvent(this.w.clock.now(), false);
   }
 
-  /** The cloud sent a DisconnectReq to a connected link, now. */
-  cloudDisconnect(reconnectAfterSeconds: number, permaban: boolean): void {
-    if (permaban) this.banned = true;
-    if (reconnectAfterSeconds > 0) this.blockUntil = this.w.clock.now() + reconnectAfterSeconds * 1000;
+  /** stop() is about to be called. */
+  stopping(): void {
+    this.outbox.stopping();
+  }
+
+  /** stop() resolved: nothing may be held any more. */
+  stopped(): void {
+    this.resources.stop();
   }
 
   private onState(s: LinkState): void {
+    if (s.state === this.path) return;
+    const previous = this.path;
+    this.path = s.state;
     const now = this.w.clock.now();
-    const previous = this.top;
-    this.top = s.top;
-    if (s.top === 'connected' && previous !== 'connected') {
-      this.banned = false;
-      this.blockUntil = null;
-    }
-    if (s.top === 'backoff' && previous !== 'backoff') this.enterBackoff(s, now);
-    if (s.top !== 'backoff' && previous === 'backoff') this.leaveBackoff(s, now);
-  }
-
-  private enterBackoff(s: LinkState, now: number): void {
-    const waitMs = s.lastBackoffMs ?? -1;
-    this.backoff = { at: now, waitMs };
-    this.hostEventSince = false;
-    const cfg = this.w.config.config.backoff;
-    const env = this.w.cloud.envBackoff;
-    const minMs = (cfg.minSeconds ?? env?.minSeconds ?? 0) * 1000;
-    const maxMs = Math.max(minMs, (cfg.maxSeconds ?? env?.maxSeconds ?? 1024) * 1000);
-    const banRetryMs = (cfg.banRetrySeconds ?? 60) * 1000;
-    if (this.banned) {
-      if (s.state !== 'backoff.banned' || waitMs !== banRetryMs) this.fail(`(c) banned: expected backoff.banned for ${banRetryMs} ms, got ${s.state} for ${waitMs} ms`);
-    } else if (this.blockUntil !== null && this.blockUntil > now) {
-      if (waitMs !== this.blockUntil - now) this.fail(`(c) blocked until +${this.blockUntil - now} ms, but waits ${waitMs} ms`);
-    } else if (waitMs < minMs || waitMs > maxMs) {
-      this.fail(`(c) policy ${cfg.policy} wait ${waitMs} ms outside [${minMs}, ${maxMs}]`);
-    } else if (cfg.policy === 'none' && waitMs !== minMs) {
-      this.fail(`(c) policy none waited ${waitMs} ms instead of ${minMs}`);
-    }
-  }
-
-  private leaveBackoff(s: LinkState, now: number): void {
-    const entry = this.backoff;
-    this.backoff = null;
-    if (!entry || this.hostEventSince || s.top !== 'connecting') return;
-    if (now !== entry.at + entry.waitMs) this.fail(`(c) next attempt after ${now - entry.at} ms, planned ${entry.waitMs} ms`);
+    if (s.top === 'connected' && previous.split('.')[0] !== 'connected') this.waits.connack();
+    this.waits.state(now, previous, s.state, s.nextConnectionAttempt === null ? null : Date.parse(s.nextConnectionAttempt));
+    this.resources.state(s.state);
+    this.outbox.state(s.top);
   }
 
   /** How long the cloud still forbids attempts (block-until), in ms. */
   blockRemaining(): number {
-    return this.blockUntil === null ? 0 : Math.max(0, this.blockUntil - this.w.clock.now());
+    return this.waits.blockRemaining(this.w.clock.now());
+  }
+
+  get publishes(): readonly PublishRecord[] {
+    return this.outbox.publishes;
   }
 
   /** Track a publish promise for (e). */
   trackPublish(promise: Promise<void>): void {
-    const record: { id: number; status: 'pending' | 'acked' | 'rejected'; code?: string } = { id: this.publishes.length, status: 'pending' };
-    this.publishes.push(record);
-    promise.then(
-      () => { record.status = 'acked'; },
-      (error: { code?: string }) => {
-        record.status = 'rejected';
-        record.code = error.code ?? 'UNKNOWN';
-        if (!EXPLICIT_REJECTIONS.has(record.code)) this.fail(`(e) publish rejected with ${record.code}`);
-      },
-    );
+    this.outbox.track(promise, this.w.link.getState().top);
   }
 
-  /** (b), (e) and (g), after every step. */
+  /** After the world healed and the link has been online for ACK_BOUND_MS. */
+  expectDrained(after: string): void {
+    this.outbox.expectDrained(after);
+  }
+
+  /** (a), (b), (c), (e) and (g), after every step. */
   check(): void {
     if (this.w.broker.live > 1) this.fail(`(b) ${this.w.broker.live} live transports`);
     const state = this.w.link.getState().state;
     if (this.configBroken !== null && state !== 'disabled' && state !== 'connected.disconnecting') {
       this.fail(`(g) ${state} while the configuration is ${this.configBroken}`);
     }
-    const pending = this.publishes.filter((p) => p.status === 'pending').length;
-    const queued = this.w.link.getState().outboxSize;
-    if (pending !== queued) this.fail(`(e) ${pending} publishes pending but ${queued} in the outbox`);
-    const acked = this.publishes.filter((p) => p.status === 'acked').length;
-    const delivered = new Set(this.w.broker.delivered.map((d) => d.payload[0]! * 65536 + d.payload[1]! * 256 + d.payload[2]!));
-    if (delivered.size < acked) this.fail(`(e) ${acked} publishes acknowledged but ${delivered.size} distinct messages delivered`);
+    this.resources.check();
+    this.waits.check(this.w.clock.now(), state.split('.')[0] ?? '');
+    this.outbox.check();
   }
 }

@@ -37,6 +37,10 @@ export class SimBroker implements Transport {
   onPublish: (topicName: string, payload: Uint8Array, session: number) => void = () => undefined;
   /** Called when a publish is delivered (acknowledged). */
   onDelivered: (d: Delivered) => void = () => undefined;
+  /** Called after a session event (DisconnectReq, ping timeout, message) reached the link. */
+  onEmitted: (session: SimSession, event: SessionEvent) => void = () => undefined;
+  /** Called when a session ends (closed by either side), after the link was told. */
+  onEnded: (session: SimSession) => void = () => undefined;
   private readonly scripts: ConnectOutcome[] = [];
 
   constructor(readonly clock: SimClock) {}
@@ -74,6 +78,12 @@ export class SimBroker implements Transport {
     for (const s of this.open) s.emitLater({ type: 'disconnect-req', reconnectAfterSeconds, permaban });
   }
 
+  /** Acknowledge again, including what was withheld on the open sessions. */
+  resumePubacks(): void {
+    this.pubacks = true;
+    for (const s of this.open) s.releasePubacks();
+  }
+
   pingTimeout(): void {
     for (const s of this.open) s.emitLater({ type: 'ping-timeout' });
   }
@@ -93,13 +103,18 @@ export class SimSession implements TransportSession {
   private state: 'connecting' | 'up' | 'closed' = 'connecting';
   private readonly timers = new Set<unknown>();
   private readonly unacked = new Map<number, (error: LinkError | null) => void>();
+  private readonly withheld: Array<() => void> = [];
   private seq = 0;
   private readonly closers: Array<() => void> = [];
+  /** When the link opened it. */
+  readonly openedAt: number;
 
   constructor(private readonly broker: SimBroker, readonly id: number, outcome: ConnectOutcome) {
+    this.openedAt = broker.clock.now();
     if (outcome.kind === 'accept') this.later(broker.connackLatencyMs, () => {
       this.state = 'up';
       this.upAt = broker.clock.now();
+      this.upObserved = this.events.observed;
       this.events.next({ type: 'up', mqttVersion: 5 });
     });
     else if (outcome.kind === 'refuse') this.later(broker.connackLatencyMs, () => this.end(outcome.code, `refused: ${outcome.code}`));
@@ -109,6 +124,10 @@ export class SimSession implements TransportSession {
   closing = false;
   /** When CONNACK was given (null: not yet). */
   upAt: number | null = null;
+  /** Whether the link was listening when CONNACK came (it then holds the session as its live one). */
+  upObserved = false;
+  /** When the client first asked to close it (null: never). */
+  closeRequestedAt: number | null = null;
 
   get isUp(): boolean {
     return this.state === 'up';
@@ -127,6 +146,7 @@ export class SimSession implements TransportSession {
       if (this.state === 'closed') return;
       onEmitted?.();
       this.events.next(event);
+      this.broker.onEmitted(this, event);
     });
   }
 
@@ -145,22 +165,35 @@ export class SimSession implements TransportSession {
     return new Promise((resolve, reject) => {
       const n = ++this.seq;
       this.unacked.set(n, (error) => (error ? reject(error) : resolve()));
-      if (!this.broker.pubacks) return;
-      this.later(this.broker.pubackLatencyMs, () => {
-        if (this.state !== 'up') return;
-        const delivered = { topicName, payload, session: this.id };
-        this.broker.delivered.push(delivered);
-        this.broker.onDelivered(delivered);
-        this.unacked.get(n)?.(null);
-        this.unacked.delete(n);
-        this.events.next({ type: 'puback' });
-      });
+      if (!this.broker.pubacks) {
+        this.withheld.push(() => this.acknowledge(n, topicName, payload));
+        return;
+      }
+      this.acknowledge(n, topicName, payload);
+    });
+  }
+
+  /** PUBACKs withheld while `pubacks` was off, sent now (a stalled broker that recovers). */
+  releasePubacks(): void {
+    for (const ack of this.withheld.splice(0)) ack();
+  }
+
+  private acknowledge(n: number, topicName: string, payload: Uint8Array): void {
+    this.later(this.broker.pubackLatencyMs, () => {
+      if (this.state !== 'up') return;
+      const delivered = { topicName, payload, session: this.id };
+      this.broker.delivered.push(delivered);
+      this.broker.onDelivered(delivered);
+      this.unacked.get(n)?.(null);
+      this.unacked.delete(n);
+      this.events.next({ type: 'puback' });
     });
   }
 
   close(options: { readonly graceful: boolean }): Promise<void> {
     if (this.state === 'closed') return Promise.resolve();
     this.closing = true;
+    this.closeRequestedAt ??= this.broker.clock.now();
     return new Promise((resolve) => {
       this.closers.push(resolve);
       this.later(options.graceful && this.state === 'up' ? this.broker.pubackLatencyMs : 0, () => {
@@ -180,6 +213,7 @@ export class SimSession implements TransportSession {
     this.unacked.clear();
     this.events.next({ type: 'closed', code, message });
     this.events.complete();
+    this.broker.onEnded(this);
     for (const resolve of this.closers.splice(0)) resolve();
   }
 }

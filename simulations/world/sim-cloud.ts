@@ -30,8 +30,18 @@ export interface CloudAnswered {
   readonly answer: CloudAnswer;
 }
 
+/** A request the link has open (sent, neither answered nor aborted). */
+export interface OpenRequest {
+  readonly endpoint: CloudEndpoint;
+  readonly at: number;
+}
+
 export class SimCloud implements CloudApi {
   readonly calls: CloudCall[] = [];
+  /** Requests open right now (the oracle's record of what the link holds). */
+  readonly open = new Set<OpenRequest>();
+  /** Called when an open request ends (answered or aborted), with its end time. */
+  onEnd: (request: OpenRequest, endedAt: number, how: 'answered' | 'aborted') => void = () => undefined;
   /** Answers actually delivered (not aborted), in order. */
   readonly answered: CloudAnswered[] = [];
   /** Called when an answer is delivered. */
@@ -96,11 +106,17 @@ export class SimCloud implements CloudApi {
     const answer = this.scripts[endpoint].shift() ?? this.fallback;
     const call = { endpoint, at: this.clock.now(), answer: answer.kind };
     this.calls.push(call);
+    const request: OpenRequest = { endpoint, at: call.at };
+    this.open.add(request);
     this.onCall(call);
+    const end = (how: 'answered' | 'aborted') => {
+      if (this.open.delete(request)) this.onEnd(request, this.clock.now(), how);
+    };
     return new Promise<T>((resolve, reject) => {
       let timer: unknown = null;
       const aborted = () => {
         if (timer !== null) this.clock.clearTimeout(timer);
+        end('aborted');
         reject(new LinkError('ABORTED', `${endpoint} request aborted`, { at: this.clock.now() }));
       };
       if (signal.aborted) return aborted();
@@ -108,6 +124,7 @@ export class SimCloud implements CloudApi {
       if (answer.kind !== 'timeout') timer = this.clock.setTimeout(() => {
         signal.removeEventListener('abort', aborted);
         const at = this.clock.now();
+        end('answered');
         const delivered = { endpoint, at, answer };
         this.answered.push(delivered);
         this.onAnswer(delivered);

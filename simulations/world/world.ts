@@ -8,6 +8,7 @@ import type { CloudApi, LinkConfig, Logger, Transport } from '../../effects/port
 import type { OutboxOptions } from '../../effects/outbox.js';
 import { createLink, type LinkHandle } from '../../link/create-link.js';
 import type { RecordSink } from '../../link/record.js';
+import type { sharedLinkMachine } from '../../link/shared-machine.js';
 import type { Timings } from '../../machines/types.js';
 import { seededRandom } from './seeded-random.js';
 import { SimBroker } from './sim-broker.js';
@@ -28,6 +29,8 @@ export interface WorldOptions {
   /** Wrap the simulated cloud (e.g. to let fc.scheduler order its answers). */
   readonly wrapCloud?: (cloud: SimCloud) => CloudApi;
   readonly wrapTransport?: (broker: SimBroker) => Transport;
+  /** A machine built with `sharedLinkMachine.provide()` (planted bugs: simulations/oracle-catches.spec.ts). */
+  readonly machine?: typeof sharedLinkMachine;
 }
 
 export interface SimWorld {
@@ -63,6 +66,7 @@ export function createWorld(options: WorldOptions = {}): SimWorld {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.inspect ? { inspect: options.inspect } : {}),
     ...(options.record ? { record: options.record } : {}),
+    ...(options.machine ? { machine: options.machine } : {}),
   });
   return { clock, cloud, broker, config, link, seed, nodes };
 }
