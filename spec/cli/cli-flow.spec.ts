@@ -2,7 +2,7 @@
  * The real processes, end to end: `aclk cloud` prints its JSON line; `aclk claim` claims; `aclk run
  * --json` reaches connected.online; `aclk state --json` reports it (online, claim id); `aclk cloud-ctl`
  * lists the node and gets the built-in cmd answer; SIGTERM disconnects gracefully (reachable=false
- * reaches the cloud) and exits 0; then `aclk state` says no link runs; SIGINT closes the cloud (exit 0).
+ * with update_source AGENT, not the Last Will, reaches the cloud) and exits 0 within 2 s; then `aclk state` says no link runs; SIGINT closes the cloud (exit 0).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AclkProcess, aclk, ensureBuilt, stateLine } from './support.js';
 
 interface CloudInfo { url: string; token: string; adminToken: string; ca: string }
+interface ConnectionView { claimId?: string; reachable?: boolean; updateSource?: string; sessionId?: unknown }
+/** SIGTERM to exit of `aclk run`: below the 2 s PUBACK wait of a graceful disconnect. */
+const STOP_BOUND_MS = 2_000;
 
 let dir = '';
 let cloud: AclkProcess | null = null;
@@ -93,16 +96,26 @@ describe('aclk cloud + claim + run + state + cloud-ctl (real processes)', () => 
     expect(missing.stderr.trim()).toBe('CMD_HTTP_ERROR: the node answered GET /nope with HTTP 404');
   });
 
-  it('SIGTERM: graceful disconnect (reachable=false reaches the cloud), exit 0, then no link runs', async () => {
+  it('SIGTERM: graceful disconnect (reachable=false from the AGENT, not the Last Will) within 2 s, exit 0, then no link runs', async () => {
     const active = run as AclkProcess;
+    const sentAt = performance.now();
     expect(await active.stop('SIGTERM')).toBe(0);
+    const stopMs = performance.now() - sentAt;
+    // PROTOCOL.md section 4: the agent waits up to 2 s for the PUBACK of reachable=false, then
+    // DISCONNECT. On loopback the PUBACK comes at once: a stop that waits out that 2 s (no PUBACK),
+    // or the 5 s graceful budget of the statechart, is a bug.
+    expect(stopMs).toBeLessThan(STOP_BOUND_MS);
     const states = active.records().map((r) => `${String(r.state)}/${String(r.code)}`);
     expect(states.slice(-2)).toEqual(['connected.disconnecting/STOPPED', 'disabled/STOPPED']);
     const nodes = await aclk(['cloud-ctl', 'nodes', ...target(), '--json']);
     expect(JSON.parse(nodes.stdout)).toMatchObject({ nodes: [{ claimId, connected: false, live: false }] });
     const log = await aclk(['cloud-ctl', 'messages', ...target(), '--node', claimId, '--json']);
-    const connections = (JSON.parse(log.stdout) as { messages: { connection?: { reachable?: boolean } }[] }).messages.filter((m) => m.connection !== undefined);
-    expect(connections.map((m) => m.connection?.reachable)).toEqual([true, false]);
+    const connections = (JSON.parse(log.stdout) as { messages: { connection?: ConnectionView }[] }).messages.flatMap((m) => (m.connection === undefined ? [] : [m.connection]));
+    // Both from the agent itself (update_source AGENT, adapters/mqtt/status.ts); a Last Will (LWT)
+    // would mean the agent dropped the socket without its goodbye.
+    expect(connections.map((c) => `${String(c.reachable)}/${String(c.updateSource)}`)).toEqual(['true/agent', 'false/agent']);
+    expect(connections[1]?.claimId).toBe(claimId);
+    expect(connections[1]?.sessionId).toBe(connections[0]?.sessionId);
     const after = await aclk(['state', '--cloud-dir', join(dir, 'cloud.d'), '--json']);
     expect(after.code).toBe(1);
     expect(after.stdout).toBe('');

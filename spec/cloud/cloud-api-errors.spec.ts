@@ -35,6 +35,14 @@ async function rejection(promise: Promise<unknown>): Promise<LinkError> {
 const env = () => api.env({ cloudUrl: cloud.url, claimId, agentVersion: '1', signal });
 const authEndpoint = () => `${cloud.url}/api/v1/auth`;
 const challenge = () => api.challenge({ authEndpoint: authEndpoint(), claimId, signal });
+/** The dev cloud's env answer when no fault is planted (as parsed by the adapter). */
+const normalEnv = () => ({
+  authEndpoint: `${cloud.url}/api/v1/auth`,
+  encoding: 'proto',
+  transports: [{ type: 'MQTTv3', endpoint: `${cloud.url.replace('https:', 'wss:')}/mqtt` }],
+  backoff: { base: 2, minSeconds: 0, maxSeconds: 1024 },
+  capabilities: ['proto', 'ctx'],
+});
 const password = () => api.password({ authEndpoint: authEndpoint(), claimId, agentVersion: '1', response: new Uint8Array(32), signal });
 
 describe('cloud api: cloud error answers', () => {
@@ -43,7 +51,8 @@ describe('cloud api: cloud error answers', () => {
     const error = await rejection(env());
     expect(error).toMatchObject({ code: 'ENV_NOT_200', httpStatus: 409, cloud: { errorMsgKey: 'ErrDuplicatedChallenge', errorRetryDelaySeconds: 60 } });
     expect(error.message).toContain('retry after 60 s');
-    await expect(env()).resolves.toBeDefined();
+    // The fault is spent: the next env request gets the dev cloud's normal answer.
+    expect(await env()).toEqual(normalEnv());
   });
 
   it('env 429', async () => {
@@ -125,7 +134,7 @@ describe('cloud api: transport failures', () => {
     const error = await rejection(env());
     expect(error.code).toBe('REQUEST_TIMEOUT');
     cloud.addFault({ endpoint: 'env', mode: 'stall', delayMs: 50 });
-    await expect(env()).resolves.toBeDefined();
+    expect(await env()).toEqual(normalEnv());
   });
 
   it('an abort signal: ABORTED', async () => {

@@ -61,7 +61,13 @@ describe('cloud api: env, challenge, password against the dev cloud', () => {
     const { cloud } = await startTestCloud();
     const { claimId, cloudDir } = await claimTestNode(cloud);
     const insecure = createCloudApi({ tls: { insecure: true } });
-    await expect(attempt(insecure, cloud.url, claimId, cloudDir)).resolves.toBeDefined();
+    const { env, challenge, credentials } = await attempt(insecure, cloud.url, claimId, cloudDir);
+    expect(env.authEndpoint).toBe(`${cloud.url}/api/v1/auth`);
+    expect(env.transports).toEqual([{ type: 'MQTTv3', endpoint: `${cloud.url.replace('https:', 'wss:')}/mqtt` }]);
+    expect(challenge).toHaveLength(256);
+    expect(credentials.clientId).toBe(claimId);
+    expect(credentials.topics['agent-connection']).toBe(`/agent/${claimId}/outbound/v1/connection`);
+    expect(cloud.credentials.verify(credentials.clientId, credentials.username, credentials.password)).toMatchObject({ claimId });
     insecure.closeIdle();
 
     const strict = createCloudApi({ tls: { insecure: false } });

@@ -1,10 +1,13 @@
-/** The configuration parsers are total: on any input they return or throw a coded LinkError, nothing else. */
+/**
+ * The configuration parsers are total: on any input they return or throw a coded LinkError, nothing else.
+ * That the values are right is checked on generated well-formed configurations in config-values.props.spec.ts.
+ */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { claimFromEnv, parseConfigTexts, parseNetdataConf, scanIni } from '../../adapters/config/index.js';
 import { LinkError } from '../../effects/errors.js';
 
-const CODES = ['CONFIG_SYNTAX', 'CONFIG_BAD_VALUE'];
+const CODES = ['CONFIG_SYNTAX', 'CONFIG_BAD_VALUE', 'CONFIG_DUPLICATE_KEY', 'CONFIG_MISPLACED_KEY'];
 const KEYS = ['netdata cloud', 'cloud base url', 'proxy', 'insecure', 'ca file', 'backoff policy', 'backoff base',
   'backoff min seconds', 'backoff max seconds', 'ban retry seconds', 'url', 'token', 'rooms', 'claimed_id', 'hostname'];
 const ENV = ['NETDATA_CLAIM_URL', 'NETDATA_CLAIM_TOKEN', 'NETDATA_CLAIM_ROOMS', 'NETDATA_CLAIM_PROXY', 'NETDATA_EXTRA_CLAIM_OPTS'];
