@@ -6,13 +6,33 @@
  */
 
 /** Keys dropped wherever they appear (case-insensitive substring match). */
-const SECRET_KEY = /pass(word|wd|phrase)?$|^pwd$|secret|token|authori[sz]ation|credential|cookie|private|pem$|^key$|apikey|api_key|session_?key|signature/i;
+const SECRET_KEY = /pass(word|wd|phrase)?$|^pwd$|secret|token|authori[sz]ation|credential|cookie|private|pem$|^key$|api[-_]?key|session_?key|signature/i;
 /** Keys the statechart needs that look like secrets but are not (connectionKey is pseudonymised). */
 const ALLOWED_KEYS = new Set(['connectionKey', 'errorMsgKey']);
 
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]*(:[^\s/@]*)?@/gi;
+/**
+ * `scheme://` and what follows on the same line, up to the next `scheme://`. The userinfo of a proxy URL
+ * ends at its LAST `@` (netdata and our parser split there), and a password may hold `@`, `/` or spaces:
+ * so everything between `scheme://` and the last `@` of that run is removed. Over-redacting a message
+ * that mentions an address after a URL is the price of never leaving part of a password behind.
+ */
+const URL_RUN = /([a-z][a-z0-9+.-]*:\/\/)((?:(?![a-z][a-z0-9+.-]*:\/\/)[^\r\n])*)/gi;
 const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g;
-const BEARER = /\b(bearer|authorization:\s*basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+/** `Bearer <token>` anywhere (also right after a letter or digit). */
+const BEARER = /(bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+/**
+ * An Authorization (or Proxy-Authorization) header or field, whatever its scheme, the scheme word kept:
+ * one-token schemes (Bearer, Basic, Token) lose their token; any other (Digest...) the rest of the line.
+ */
+const AUTHORIZATION = /((?:proxy-)?authori[sz]ation\s*[:=]\s*)([A-Za-z][A-Za-z0-9-]*)(\s+)([^\r\n]*)/gi;
+const ONE_TOKEN = new Set(['bearer', 'basic', 'token']);
+const redactAuthorization = (_m: string, head: string, scheme: string, space: string, rest: string): string =>
+  `${head}${scheme}${space}[redacted]${ONE_TOKEN.has(scheme.toLowerCase()) ? rest.replace(/^[A-Za-z0-9._~+/=-]+/, '') : ''}`;
+
+function withoutUserinfo(run: string, scheme: string, rest: string): string {
+  const at = rest.lastIndexOf('@');
+  return at === -1 ? run : `${scheme}${rest.slice(at + 1)}`;
+}
 
 export function isSecretKey(key: string): boolean {
   return !ALLOWED_KEYS.has(key) && SECRET_KEY.test(key);
@@ -23,7 +43,10 @@ const MAYBE_SECRET = /@|-----BEGIN|bearer|authorization/i;
 
 export function sanitizeString(value: string): string {
   if (!MAYBE_SECRET.test(value)) return value;
-  return value.replace(PEM_BLOCK, '[redacted PEM]').replace(URL_USERINFO, '$1').replace(BEARER, '$1 [redacted]');
+  return value.replace(PEM_BLOCK, '[redacted PEM]')
+    .replace(URL_RUN, (run: string, scheme: string, rest: string) => withoutUserinfo(run, scheme, rest))
+    .replace(AUTHORIZATION, redactAuthorization)
+    .replace(BEARER, '$1 [redacted]');
 }
 
 export class Sanitizer {

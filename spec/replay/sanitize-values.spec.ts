@@ -6,7 +6,7 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { Sanitizer, sanitizeString } from '../../link/recording-sanitize.js';
+import { Sanitizer, isSecretKey, sanitizeString } from '../../link/recording-sanitize.js';
 
 const SAFE_KEYS = ['state', 'settings', 'claimId', 'at', 'code', 'message', 'nested', 'items', 'cloud', 'errorMsgKey', 'attempt', 'url'];
 const SECRET_KEYS = ['password', 'Password', 'mqttPassword', 'proxy_password', 'passwd', 'passphrase', 'pwd', 'clientSecret', 'SECRET',
@@ -117,4 +117,25 @@ describe('the sanitiser: strings', () => {
       expect(out).toBe(`${before}[redacted PEM]${complete ? after : ''}`);
     },
   );
+});
+
+describe('regressions found by these tests (a password with @, / or a space; markers after a letter; other Authorization schemes)', () => {
+  it.each([
+    ['http://bob:p@ss@proxy:3128', 'http://proxy:3128'],
+    ['http://user:pa/ss@proxy', 'http://proxy'],
+    ['http://user:pa ss@proxy', 'http://proxy'],
+    ['0http://u:p@h', '0http://h'],
+    ['socks5h://u:p@[::1]:1080 and http://h', 'socks5h://[::1]:1080 and http://h'],
+    ['xBearer abcdefgh12', 'xBearer [redacted]'],
+    ['Authorization: Token abcdefgh12345', 'Authorization: Token [redacted]'],
+    ['Proxy-Authorization: Digest username="a", response="abcdef0123"', 'Proxy-Authorization: Digest [redacted]'],
+    ['proxy http://proxy:3128 failed', 'proxy http://proxy:3128 failed'],
+  ])('%j -> %j', (input, output) => {
+    expect(sanitizeString(input)).toBe(output);
+  });
+
+  it('X-Api-Key and api-key are secret key names', () => {
+    expect(isSecretKey('X-Api-Key')).toBe(true);
+    expect(isSecretKey('api-key')).toBe(true);
+  });
 });
