@@ -31,7 +31,7 @@ const purityRule = (extraPatterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'adapters/messages/gen/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'adapters/messages/gen/**', '.stryker-tmp/**', 'bench/results/mutation/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -115,6 +115,9 @@ describe('guards on odd events', () => {
     expect(g.retryNowOnConfig(ctx({ blockUntil: 150, now: 160 }), noAt)).toBe(true);
     expect(g.retryNowOnConfig(ctx({ blockUntil: 150, now: 140 }), noAt)).toBe(false);
     expect(g.retryNowOnConfig(ctx({ banned: true }), changed)).toBe(false);
+    // A new claim id lifts ban and block: tried at once.
+    expect(g.retryNowOnConfig(ctx({ banned: true, blockUntil: 10_000 }), config({ claimId: 'claim-new' }))).toBe(true);
+    expect(g.retryNowOnConfig(ctx({ banned: true }), config({ claimId: null }))).toBe(false);
   });
 });
 

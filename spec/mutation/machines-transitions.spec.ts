@@ -213,7 +213,7 @@ describe('in backoff', () => {
     expect(h.state()).toBe(after);
   });
 
-  it('a ban is cleared by a new claim id, not by other settings', async () => {
+  it('a ban is cleared by a new claim id, which connects at once (as CLAIMED does), not by other settings', async () => {
     const h = harness();
     h.envCalls[0]!.reject({ code: 'ENV_NOT_200', message: 'b', at: T0, cloud: { errorNonRetryable: true } });
     await h.flush();
@@ -222,8 +222,8 @@ describe('in backoff', () => {
     expect(h.ctx().banned).toBe(true);
     h.send({ type: 'CONFIG_CHANGED', settings: settings({ connectionKey: 'k7', claimId: 'claim-new' }) });
     expect(h.ctx()).toMatchObject({ banned: false, blockUntil: null, attempt: 0, previousDelayMs: 0 });
-    // Reported in the issue-14 mutation notes: the guard sees the old (banned) context, so the new
-    // claim waits out the ban retry in `banned` instead of connecting at once as CLAIMED does.
-    expect(h.state()).toBe('{"backoff":"banned"}');
+    // Found by mutation testing: the guard read the old (banned) context, so a new claim in the
+    // configuration waited out the ban retry instead of connecting at once as CLAIMED does.
+    expect(h.state()).toBe('{"connecting":"env"}');
   });
 });
