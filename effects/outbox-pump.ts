@@ -77,8 +77,10 @@ export class OutboxPump {
           this.pump();
           return;
         }
+        // Requeued or sent again since (its session was replaced): nothing to do, or it would go out twice.
+        if (entry.sentOn !== session) return;
         // Kept for the next session; not retried in a loop on a session that is failing.
-        if (this.outbox.options.policy !== 'fail-on-disconnect' || entry.sentOn === this.session) this.outbox.requeue(entry);
+        if (this.outbox.options.policy !== 'fail-on-disconnect' || session === this.session) this.outbox.requeue(entry);
       },
     );
   }

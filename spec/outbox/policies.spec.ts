@@ -82,6 +82,30 @@ describe('outbox policy reject-new', () => {
   });
 });
 
+describe('a late failure of a publish on a session already replaced (found by mutation testing)', () => {
+  it('does not requeue a message already sent again on the new session: it is published once there', async () => {
+    const t = setup('reject-new');
+    const first = new HandSession();
+    t.slot.attach(first.session);
+    t.publish(1);
+    await settle();
+    expect(first.bytes()).toEqual([1]);
+    const second = new HandSession();
+    t.slot.attach(second.session); // the first session is gone: 1 is sent again on the second
+    await settle();
+    expect(second.bytes()).toEqual([1]);
+    first.sent[0]?.fail(new LinkError('SOCKET_CLOSED', 'late'));
+    await settle();
+    t.pump.pump();
+    await settle();
+    expect(second.bytes()).toEqual([1]);
+    second.sent[0]?.ack();
+    await settle();
+    expect(t.outcomes()).toEqual({ 1: 'acked' });
+    expect(t.outbox.size).toBe(0);
+  });
+});
+
 describe('outbox policy drop-oldest', () => {
   it('full: the oldest is rejected OUTBOX_DROPPED, as many as the bytes need; the newest are kept in order', async () => {
     const t = setup('drop-oldest', 3, 10);
