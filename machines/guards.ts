@@ -50,8 +50,13 @@ export const connectionChanged = (c: LinkContext, e: SomeEvent): boolean => {
   return s !== null && (s.connectionKey !== c.settings.connectionKey || s.cloudUrl !== c.settings.cloudUrl || s.claimId !== c.settings.claimId);
 };
 
-/** In backoff, new connection settings are tried at once unless the cloud banned or blocked us. */
+/**
+ * In backoff, new connection settings are tried at once unless the cloud banned or blocked us; a new
+ * claim id is always tried at once (it lifts the ban and the block, as CLAIMED does).
+ */
 export const retryNowOnConfig = (c: LinkContext, e: SomeEvent): boolean => {
   const at = typeof e.at === 'number' ? e.at : c.now;
+  const s = newSettings(e);
+  if (s !== null && s.claimId !== null && s.claimId !== c.settings.claimId) return true;
   return connectionChanged(c, e) && !c.banned && !(c.blockUntil !== null && c.blockUntil > at);
 };
