@@ -205,3 +205,31 @@ describe('the wait plan', () => {
     for (const p of ['', 'Full', 'random', 5, null]) expect(isBackoffPolicy(p)).toBe(false);
   });
 });
+
+describe('guards that make a connection wait out a ban or a block', () => {
+  const at = (t: number | undefined) => (t === undefined ? { type: 'ENABLE' } : { type: 'ENABLE', at: t });
+  it('connectMustWait: only when the link should connect, and is banned or blocked past the event time (else the context time)', () => {
+    expect(g.connectMustWait(ctx(), at(100))).toBe(false);
+    expect(g.connectMustWait(ctx({ banned: true }), at(100))).toBe(true);
+    expect(g.connectMustWait(ctx({ blockUntil: 101 }), at(100))).toBe(true);
+    expect(g.connectMustWait(ctx({ blockUntil: 100 }), at(100))).toBe(false);
+    expect(g.connectMustWait(ctx({ blockUntil: 99 }), at(100))).toBe(false);
+    expect(g.connectMustWait(ctx({ blockUntil: 150, now: 140 }), at(undefined))).toBe(true);
+    expect(g.connectMustWait(ctx({ blockUntil: 150, now: 160 }), at(undefined))).toBe(false);
+    expect(g.connectMustWait(ctx({ blockUntil: 150, now: 160 }), at(140))).toBe(true);
+    // Not connecting anyway: no wait.
+    expect(g.connectMustWait(ctx({ banned: true, stopped: true }), at(100))).toBe(false);
+    expect(g.connectMustWait(ctx({ banned: true, settings: { ...s, claimId: null } }), at(100))).toBe(false);
+    expect(g.connectMustWait(ctx({ banned: true, settings: { ...s, enabled: false } }), at(100))).toBe(false);
+  });
+
+  it('reconnectMustWait: only when a reconnect was asked, and banned or blocked past the event time', () => {
+    expect(g.reconnectMustWait(ctx({ reconnectRequested: true }), at(100))).toBe(false);
+    expect(g.reconnectMustWait(ctx({ reconnectRequested: false, banned: true }), at(100))).toBe(false);
+    expect(g.reconnectMustWait(ctx({ reconnectRequested: true, banned: true }), at(100))).toBe(true);
+    expect(g.reconnectMustWait(ctx({ reconnectRequested: true, blockUntil: 101 }), at(100))).toBe(true);
+    expect(g.reconnectMustWait(ctx({ reconnectRequested: true, blockUntil: 100 }), at(100))).toBe(false);
+    expect(g.reconnectMustWait(ctx({ reconnectRequested: true, blockUntil: 150, now: 140 }), at(undefined))).toBe(true);
+    expect(g.reconnectMustWait(ctx({ reconnectRequested: true, blockUntil: 150, now: 160 }), at(undefined))).toBe(false);
+  });
+});
