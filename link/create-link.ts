@@ -16,6 +16,7 @@ import { transportCallback } from '../effects/transport.effect.js';
 import { CredentialVault } from '../effects/vault.js';
 import { DEFAULT_TIMINGS, defaultSettings } from '../machines/defaults.js';
 import { linkMachine } from '../machines/link.machine.js';
+import { awaitsNodeId } from '../machines/nodes.js';
 import type { HostEvent, LinkContext, LinkSettings, NodeEvent } from '../machines/types.js';
 import { wireCmdRelay, type CmdWiring } from './cmd-wiring.js';
 import { wireNodeAnswers } from './node-answers.js';
@@ -78,7 +79,8 @@ export function createLink(options: LinkOptions): LinkHandle {
   const nodeWire = options.nodeWire;
   if (nodeWire) {
     wireNodeAnswers({
-      dispatcher, wire: nodeWire, nodeIds, isRegistered: (guid) => nodeRegistry.has(guid), claimId: currentClaimId,
+      dispatcher, wire: nodeWire, nodeIds, claimId: currentClaimId,
+      awaits: (guid) => nodeRegistry.has(guid) && actor !== null && awaitsNodeId(actor.getSnapshot().context.nodes, guid),
       send: sendNode, tracker, logger, now: () => clock.now(),
     });
   }

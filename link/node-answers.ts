@@ -12,7 +12,8 @@ export interface NodeAnswerDeps {
   readonly dispatcher: MessageDispatcher;
   readonly wire: NodeWire;
   readonly nodeIds: NodeIdStore;
-  readonly isRegistered: (machineGuid: string) => boolean;
+  /** The node asked for an id under the current claim and still waits for it (the statechart's registry). */
+  readonly awaits: (machineGuid: string) => boolean;
   readonly claimId: () => string | null;
   /** Sends to the statechart (a no-op once the link is stopped). */
   readonly send: (event: NodeEvent) => void;
@@ -33,8 +34,9 @@ export function wireNodeAnswers(d: NodeAnswerDeps): void {
       return;
     }
     const claimId = d.claimId();
-    if (claimId === null || !d.isRegistered(created.machineGuid)) {
-      d.logger.warn('CreateNodeInstanceResult for a node that is not registered', { machineGuid: created.machineGuid });
+    // A late answer to a request of another claim (or for a node that is not waiting) must not be kept.
+    if (claimId === null || !d.awaits(created.machineGuid)) {
+      d.logger.warn('CreateNodeInstanceResult for a node that is not waiting for one', { machineGuid: created.machineGuid });
       return;
     }
     d.tracker.track(d.nodeIds.set(claimId, created.machineGuid, created.nodeId).catch((error: unknown) =>

@@ -73,8 +73,17 @@ export function changeNode(nodes: readonly NodeEntry[], c: NodeChange): readonly
   }));
 }
 
-/** The cloud's answer to CreateNodeInstance. A GUID the host never registered is ignored. */
+/**
+ * The cloud's answer to CreateNodeInstance, taken only for a node that asked and still waits: a GUID
+ * the host never registered, a node that has its id, or one whose request belonged to a claim that has
+ * changed since (forgetNodeIds cleared `requested`) is ignored.
+ */
+export function awaitsNodeId(nodes: readonly NodeEntry[], machineGuid: string): boolean {
+  return nodes.some((n) => n.machineGuid === machineGuid && n.nodeId === null && n.requested);
+}
+
 export function applyNodeId(nodes: readonly NodeEntry[], machineGuid: string, nodeId: string): readonly NodeEntry[] {
+  if (!awaitsNodeId(nodes, machineGuid)) return nodes;
   return nodes.map((n) => (n.machineGuid === machineGuid ? { ...n, nodeId } : n));
 }
 

@@ -32,9 +32,13 @@ describe('the registry', () => {
   });
 
   it('the cloud\'s node id goes to its node only; removal forgets; counting nodes awaiting ids', () => {
-    const nodes = [entry('a'), entry('b')];
-    expect(n.applyNodeId(nodes, 'b', 'id-b')).toEqual([entry('a'), entry('b', { nodeId: 'id-b' })]);
-    expect(n.dropNode(nodes, 'a')).toEqual([entry('b')]);
+    const nodes = [entry('a', { requested: true }), entry('b', { requested: true })];
+    expect(n.applyNodeId(nodes, 'b', 'id-b')).toEqual([entry('a', { requested: true }), entry('b', { requested: true, nodeId: 'id-b' })]);
+    // Only a node that asked and still waits takes it: not one whose request belonged to a forgotten claim, nor one with an id.
+    expect(n.applyNodeId([entry('a')], 'a', 'late')).toEqual([entry('a')]);
+    expect(n.applyNodeId([entry('a', { requested: true, nodeId: 'kept' })], 'a', 'other')[0]?.nodeId).toBe('kept');
+    expect(n.applyNodeId(nodes, 'zz', 'x')).toBe(nodes);
+    expect(n.dropNode(nodes, 'a')).toEqual([entry('b', { requested: true })]);
     expect(n.nodesAwaitingIds([entry('a'), entry('b', { nodeId: 'x' }), entry('c')])).toBe(2);
   });
 });

@@ -122,7 +122,7 @@ describe('node instances (simulated world)', () => {
     w.broker.deliver('CreateNodeInstanceResult', new TextEncoder().encode('garbage'));
     w.broker.deliver('CreateNodeInstanceResult', new TextEncoder().encode(JSON.stringify({ machineGuid: CHILD_A, nodeId: 'x' })));
     await w.clock.advance(100);
-    expect(warnings).toEqual(expect.arrayContaining(['malformed CreateNodeInstanceResult', 'CreateNodeInstanceResult for a node that is not registered']));
+    expect(warnings).toEqual(expect.arrayContaining(['malformed CreateNodeInstanceResult', 'CreateNodeInstanceResult for a node that is not waiting for one']));
     expect(w.link.getState()).toMatchObject({ top: 'connected', nodes: [{ machineGuid: OWN, nodeId: null }] });
     await w.clock.runUntil(w.link.stop(), 60_000);
   });
