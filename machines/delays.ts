@@ -13,10 +13,12 @@ export function delayValue(context: LinkContext, name: string): number {
     case 'httpBudget': return t.httpBudgetMs;
     case 'gracefulBudget': return t.gracefulBudgetMs;
     case 'stableAfter': return t.stableAfterMs;
-    case 'backoffDelay': return context.delayMs;
-    // The ban retry planned at entry (planNextAttempt: ban > block-until > policy), not today's setting:
-    // a ban retry changed mid-wait applies from the next wait, and the event's date stays the timer's.
-    case 'banRetry': return context.delayMs;
+    // Both wait the wait planned at backoff entry (planNextAttempt: ban > block-until > policy), not
+    // today's settings: a ban retry changed mid-wait applies from the next wait, and the event's date
+    // stays the timer's.
+    case 'backoffDelay':
+    case 'banRetry':
+      return context.delayMs;
     default: return 0;
   }
 }
