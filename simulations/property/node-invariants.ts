@@ -8,7 +8,9 @@
  *       under the current claim;
  *  (n3) in every session up for a second, each registered node has been reported (created, or
  *       its connection sent) in that session;
- *  (n4) a node id that reached the link is never requested again for that machine GUID and claim.
+ *  (n4) a node id that reached the link while its node was registered is never requested again for
+ *       that machine GUID and claim. (An answer for a node the host removed meanwhile is dropped, as
+ *       the agent drops one for a host it cannot find; registering the node again asks again.)
  */
 import { parseSimNodePayload } from '../world/sim-nodes.js';
 import type { SimWorld } from '../world/world.js';
@@ -19,9 +21,14 @@ export class NodeInvariants {
   readonly registered = new Set<string>();
   /** `session guid` of every create or connection sent. */
   private readonly reported = new Set<string>();
+  /** `claim guid` of every node id that reached the link while its node was registered. */
+  private readonly kept = new Set<string>();
 
   constructor(private readonly w: SimWorld) {
     w.broker.onPublish = (topicName, payload, session) => this.onPublish(topicName, payload, session);
+    w.nodes.onReceived = (claimId, machineGuid) => {
+      if (this.registered.has(machineGuid)) this.kept.add(`${claimId} ${machineGuid}`);
+    };
   }
 
   private fail(message: string): void {
@@ -34,7 +41,7 @@ export class NodeInvariants {
     const state = this.w.link.getState();
     if (state.top !== 'connected') this.fail(`(n1) ${p.kind} for ${p.machineGuid} while ${state.state}`);
     const key = `${p.claimId} ${p.machineGuid}`;
-    if (p.kind === 'create' && this.w.nodes.received.has(key)) this.fail(`(n4) CreateNodeInstance again for ${p.machineGuid}, whose node id the link has`);
+    if (p.kind === 'create' && this.kept.has(key)) this.fail(`(n4) CreateNodeInstance again for ${p.machineGuid}, whose node id the link has`);
     if (p.kind === 'connection' && p.nodeId !== this.w.nodes.ids.get(key)) this.fail(`(n2) ${p.machineGuid} reported with node id ${p.nodeId ?? 'none'}, not the cloud's ${this.w.nodes.ids.get(key) ?? 'none'}`);
     if (p.kind === 'create' || p.kind === 'connection') this.reported.add(`${session} ${p.machineGuid}`);
   }

@@ -58,6 +58,8 @@ export class SimNodeCloud {
   readonly ids = new Map<string, string>();
   /** `<claim id> <machine GUID>` whose node id reached the link. */
   readonly received = new Set<string>();
+  /** Told of every CreateNodeInstanceResult as it reaches the link. */
+  onReceived: ((claimId: string, machineGuid: string) => void) | null = null;
   private counter = 0;
 
   constructor(private readonly broker: SimBroker) {}
@@ -80,7 +82,10 @@ export class SimNodeCloud {
     const answer = { machineGuid: p.machineGuid, nodeId: this.nodeIdOf(p.claimId, p.machineGuid) };
     const key = `${p.claimId} ${p.machineGuid}`;
     this.broker.clock.setTimeout(() => this.broker.deliverTo(d.session, 'CreateNodeInstanceResult',
-      encoder.encode(JSON.stringify(answer)), () => this.received.add(key)), this.latencyMs);
+      encoder.encode(JSON.stringify(answer)), () => {
+        this.received.add(key);
+        this.onReceived?.(p.claimId, p.machineGuid);
+      }), this.latencyMs);
   }
 
   /** The cloud asks every connected agent to report its nodes again. */

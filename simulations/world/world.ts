@@ -4,7 +4,7 @@
  * effects to them.
  */
 import type { InspectionEvent } from 'xstate';
-import type { CloudApi, LinkConfig, Logger, Transport } from '../../effects/ports.js';
+import type { CloudApi, LinkConfig, Logger, NodeIdStore, Transport } from '../../effects/ports.js';
 import type { OutboxOptions } from '../../effects/outbox.js';
 import { createLink, type LinkHandle } from '../../link/create-link.js';
 import type { RecordSink } from '../../link/record.js';
@@ -31,6 +31,8 @@ export interface WorldOptions {
   readonly wrapTransport?: (broker: SimBroker) => Transport;
   /** A machine built with `sharedLinkMachine.provide()` (planted bugs: simulations/oracle-catches.spec.ts). */
   readonly machine?: typeof sharedLinkMachine;
+  /** Where the link keeps node ids (default: in memory). */
+  readonly nodeIds?: NodeIdStore;
 }
 
 export interface SimWorld {
@@ -67,6 +69,7 @@ export function createWorld(options: WorldOptions = {}): SimWorld {
     ...(options.inspect ? { inspect: options.inspect } : {}),
     ...(options.record ? { record: options.record } : {}),
     ...(options.machine ? { machine: options.machine } : {}),
+    ...(options.nodeIds ? { nodeIds: options.nodeIds } : {}),
   });
   return { clock, cloud, broker, config, link, seed, nodes };
 }
