@@ -1,6 +1,7 @@
 /**
- * Typed values from INI entries and environment variables, validated with zod. Each rule knows what
- * it expects, for the error message; secret rules never echo the value.
+ * Typed values from INI entries and environment variables. Each rule knows what it expects, for the
+ * error message; secret rules never echo the value. (Plain checks, no schema library: this module is
+ * loaded by every link, and a schema library cost more at import than the rest of the link; issue 15.)
  *
  * Decisions: an empty value (`key =`) counts as "not set", except where a rule accepts it (`proxy =`
  * means a direct connection); booleans accept enable/disable, yes/no, true/false, on/off, 1/0 in any
@@ -12,7 +13,6 @@
  * terminal as it is; a cloud URL must be https:// (the cloud API is TLS-only, as in the agent's https
  * client: an http:// URL used to be accepted and then failed forever as NETWORK_ERROR).
  */
-import { z } from 'zod';
 import { BACKOFF_POLICIES } from '../../machines/backoff/policy.js';
 import { parseProxySetting } from '../proxy/parse.js';
 import { ConfigError, type ConfigErrorLocation } from './errors.js';
@@ -29,32 +29,58 @@ export interface ValueRule<T> {
   readonly acceptsEmpty?: boolean;
 }
 
-function fromZod<T>(schema: z.ZodType<T>, expected: string, secret = false): ValueRule<T> {
+/** A rule from a parser that returns undefined for a value it refuses. */
+function parsed<T>(parse: (raw: string) => T | undefined, expected: string, secret = false): ValueRule<T> {
   return {
     check: (raw) => {
-      const parsed = schema.safeParse(raw);
-      if (parsed.success) return { ok: true, value: parsed.data };
+      const value = parse(raw);
+      if (value !== undefined) return { ok: true, value };
       return { ok: false, reason: secret ? `expected ${expected}` : `expected ${expected}, got "${raw}"` };
     },
   };
 }
 
-const TRUE_WORDS = ['enable', 'enabled', 'yes', 'true', 'on', '1'];
-const FALSE_WORDS = ['disable', 'disabled', 'no', 'false', 'off', '0'];
-const bool = z.stringbool({ truthy: TRUE_WORDS, falsy: FALSE_WORDS, case: 'insensitive' });
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.string().regex(/^\d+$/).transform(Number).pipe(z.int().min(min).max(max));
+const TRUE_WORDS = new Set(['enable', 'enabled', 'yes', 'true', 'on', '1']);
+const FALSE_WORDS = new Set(['disable', 'disabled', 'no', 'false', 'off', '0']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function bool(raw: string): boolean | undefined {
+  const word = raw.trim().toLowerCase();
+  return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : undefined;
+}
+
+const int = (min: number, max: number) => (raw: string): number | undefined => {
+  if (!/^\d+$/.test(raw)) return undefined;
+  const value = Number(raw);
+  return Number.isSafeInteger(value) && value >= min && value <= max ? value : undefined;
+};
+
+/** An https:// URL with a host, trailing slashes dropped (`https:host` and `https:/path` are refused). */
+function httpsUrl(raw: string): string | undefined {
+  const text = raw.trim();
+  if (!/^https:\/\//i.test(text)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  return url.protocol === 'https:' && url.hostname !== '' ? text.replace(/\/+$/, '') : undefined;
+}
+
+const nonEmpty = (raw: string): string | undefined => (raw === '' ? undefined : raw);
+const policyName = (raw: string) => BACKOFF_POLICIES.find((name) => name === raw.toLowerCase());
 
 export const rules = {
-  enableDisable: fromZod(bool, '"enable" or "disable"'),
-  yesNo: fromZod(bool, '"yes" or "no"'),
-  httpsUrl: fromZod(z.url({ protocol: /^https$/ }).transform((url) => url.replace(/\/+$/, '')), 'an https:// URL (the cloud is reached over TLS only)'),
-  uuid: fromZod(z.guid().transform((id) => id.toLowerCase()), 'a UUID like 01234567-89ab-cdef-0123-456789abcdef'),
-  text: fromZod(z.string().min(1), 'a value'),
-  secretText: fromZod(z.string().min(1), 'a value', true),
-  rooms: fromZod(z.string().transform((list) => list.split(',').map((room) => room.trim()).filter((room) => room !== '')), 'a comma-separated list'),
-  policy: fromZod(z.string().transform((name) => name.toLowerCase()).pipe(z.enum(BACKOFF_POLICIES)), `one of ${BACKOFF_POLICIES.join(', ')}`),
-  int: (min: number, max?: number) => fromZod(int(min, max), max === undefined ? `a whole number >= ${min}` : `a whole number from ${min} to ${max}`),
+  enableDisable: parsed(bool, '"enable" or "disable"'),
+  yesNo: parsed(bool, '"yes" or "no"'),
+  httpsUrl: parsed(httpsUrl, 'an https:// URL (the cloud is reached over TLS only)'),
+  uuid: parsed((raw) => (UUID.test(raw) ? raw.toLowerCase() : undefined), 'a UUID like 01234567-89ab-cdef-0123-456789abcdef'),
+  text: parsed(nonEmpty, 'a value'),
+  secretText: parsed(nonEmpty, 'a value', true),
+  rooms: parsed((list) => list.split(',').map((room) => room.trim()).filter((room) => room !== ''), 'a comma-separated list'),
+  policy: parsed(policyName, `one of ${BACKOFF_POLICIES.join(', ')}`),
+  int: (min: number, max?: number) => parsed(int(min, max ?? Number.MAX_SAFE_INTEGER), max === undefined ? `a whole number >= ${min}` : `a whole number from ${min} to ${max}`),
   /** A wait in seconds: at most what a Node.js timer can hold (2^31-1 ms, ~24.8 days); beyond it the link misbehaved. */
   seconds: (min: number): ValueRule<number> => ({
     check: (raw) => {
