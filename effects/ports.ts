@@ -2,7 +2,7 @@
  * The ports: the only things effects and the composition root know about the outside world.
  * Adapters (real and simulated) implement them.
  */
-import type { Observable } from 'rxjs';
+import type { Subscribable } from 'rxjs';
 import type { BackoffPolicyName } from '../machines/backoff/policy.js';
 import type { NodeMessage } from '../machines/nodes.js';
 
@@ -158,9 +158,12 @@ export type SessionEvent =
   | { readonly type: 'ping-timeout' }
   | { readonly type: 'message'; readonly messageType: string; readonly topic: string; readonly payload: Uint8Array };
 
-/** One MQTT session. `events` completes after `closed`. */
+/**
+ * One MQTT session. `events` completes after `closed`; it is any subscribable (an rxjs Observable
+ * or Subject is one), so the link itself loads rxjs only with the network modules.
+ */
 export interface TransportSession {
-  readonly events: Observable<SessionEvent>;
+  readonly events: Subscribable<SessionEvent>;
   /** QoS 1 publish to a topic *name* from the password step; resolves on PUBACK. */
   publish(topicName: string, payload: Uint8Array): Promise<void>;
   /** Optional: QoS 1 publish to a raw topic string (cmd replies go to the request's callback-topic). */

@@ -19,10 +19,10 @@ import { userAgentFor } from '../adapters/identity/user-agent.js';
 import { fileNodeIdStore } from '../adapters/identity/node-ids-file.js';
 import type { CapabilityInfo } from '../adapters/messages/index.js';
 import { linkCapabilities } from './capabilities.js';
-import { protobufNodeWire } from './node-wire.js';
 import { createLink, LINK_VERSION, type LinkHandle } from './create-link.js';
 import { createInertLink } from './inert-link.js';
 import { LazyNetworkPorts, type NetworkTuning } from './lazy-ports.js';
+import { LazyNodeWire } from './lazy-node-wire.js';
 import { ResolvingConfigSource, type Environment } from './network.js';
 import type { LinkOptions } from './options.js';
 import type { LinkState } from './state.js';
@@ -75,7 +75,9 @@ export function createCloudLink(options: CloudLinkOptions): LinkHandle {
   // Every HTTPS request and the WebSocket upgrade name the agent and this library (identity/user-agent.ts).
   const userAgent = userAgentFor(options.agentVersion ?? LINK_VERSION, LINK_VERSION);
   const capabilities = linkCapabilities({ cmd: options.onCommand !== undefined, ...(options.capabilities ? { host: options.capabilities } : {}) });
-  const ports = new LazyNetworkPorts(clock, logger, { ...options.network, userAgent, capabilities });
+  // Node instances as protobuf, loaded with the network modules (lazy-node-wire.ts).
+  const nodeWire = new LazyNodeWire(async () => (await import('./node-wire.js')).protobufNodeWire(options.agentVersion ?? LINK_VERSION, capabilities));
+  const ports = new LazyNetworkPorts(clock, logger, { ...options.network, userAgent, capabilities }, () => nodeWire.load());
   const paths = {
     cloudDir: options.cloudDir,
     ...(options.netdataConf !== undefined ? { netdataConf: options.netdataConf } : {}),
@@ -88,8 +90,8 @@ export function createCloudLink(options: CloudLinkOptions): LinkHandle {
     cloud: ports.cloud,
     transport: ports.transport,
     decryptor: fileChallengeDecryptor(options.cloudDir),
-    // Node instances as protobuf; their node ids kept next to the claim (<cloud.d>/node-instances.json).
-    nodeWire: protobufNodeWire(options.agentVersion ?? LINK_VERSION, capabilities),
+    // Node ids kept next to the claim (<cloud.d>/node-instances.json).
+    nodeWire,
     nodeIds: fileNodeIdStore(options.cloudDir, logger),
     ...(options.outbox !== undefined ? { outbox: options.outbox } : {}),
     ...(options.inflightWindow !== undefined ? { inflightWindow: options.inflightWindow } : {}),

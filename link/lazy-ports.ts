@@ -8,7 +8,6 @@
  * returns a session that closes at once with `TRANSPORT_NOT_READY` (the statechart backs off).
  */
 import type * as https from 'node:https';
-import { Observable } from 'rxjs';
 import type { CloudApi, Clock, Logger, SessionEvent, Transport, TransportSession } from '../effects/ports.js';
 import { envCapabilities } from './capabilities.js';
 import type { NetworkSettings } from './network.js';
@@ -38,11 +37,12 @@ interface Built {
 
 const keyOf = (n: NetworkSettings): string => JSON.stringify([n.cloudUrl, n.proxy, n.insecure, n.ca ?? null]);
 
-async function build(network: NetworkSettings, clock: Clock, logger: Logger, tuning: NetworkTuning): Promise<Built> {
+async function build(network: NetworkSettings, clock: Clock, logger: Logger, tuning: NetworkTuning, withNetwork: () => Promise<void>): Promise<Built> {
   const [{ createCloudApi }, { createMqttTransport }, { createTunnelAgent }] = await Promise.all([
     import('../adapters/cloud-api/cloud-api.js'),
     import('../adapters/mqtt/transport.js'),
     import('../adapters/proxy/agent.js'),
+    withNetwork(),
   ]);
   const tls = { insecure: network.insecure, ...(network.ca !== undefined ? { ca: network.ca } : {}) };
   const tunnel = tuning.tunnelTimeoutMs !== undefined ? { timeoutMs: tuning.tunnelTimeoutMs } : {};
@@ -70,12 +70,18 @@ async function build(network: NetworkSettings, clock: Clock, logger: Logger, tun
 
 function notReadySession(): TransportSession {
   return {
-    events: new Observable<SessionEvent>((subscriber) => {
-      queueMicrotask(() => {
-        subscriber.next({ type: 'closed', code: 'TRANSPORT_NOT_READY', message: 'the transport was used before the env step' });
-        subscriber.complete();
-      });
-    }),
+    // A plain subscribable: rxjs is loaded with the network modules, not before (issue 15).
+    events: {
+      subscribe(observer) {
+        let live = true;
+        queueMicrotask(() => {
+          if (!live) return;
+          observer.next?.({ type: 'closed', code: 'TRANSPORT_NOT_READY', message: 'the transport was used before the env step' });
+          observer.complete?.();
+        });
+        return { unsubscribe: () => { live = false; } };
+      },
+    },
     publish: () => Promise.reject(new Error('not connected')),
     close: () => Promise.resolve(),
   };
@@ -86,7 +92,11 @@ export class LazyNetworkPorts {
   private built: Built | null = null;
   private building: Promise<Built> | null = null;
 
-  constructor(private readonly clock: Clock, private readonly logger: Logger, private readonly tuning: NetworkTuning = {}) {}
+  /** `withNetwork` loads what else only a connecting link needs (createCloudLink: the protobuf node wire). */
+  constructor(
+    private readonly clock: Clock, private readonly logger: Logger, private readonly tuning: NetworkTuning = {},
+    private readonly withNetwork: () => Promise<void> = () => Promise.resolve(),
+  ) {}
 
   /** The latest resolved settings; adapters are rebuilt on the next attempt if they changed. */
   update(network: NetworkSettings | null): void {
@@ -104,7 +114,7 @@ export class LazyNetworkPorts {
     const key = keyOf(network);
     if (this.built?.key === key) return this.built;
     if (this.building === null) {
-      this.building = build(network, this.clock, this.logger, this.tuning).finally(() => { this.building = null; });
+      this.building = build(network, this.clock, this.logger, this.tuning, this.withNetwork).finally(() => { this.building = null; });
     }
     const fresh = await this.building;
     if (this.built !== fresh) {

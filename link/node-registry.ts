@@ -7,7 +7,7 @@
  * updates that node and returns its handle; at most MAX_NODES nodes; strings are bounded
  * (MAX_TEXT characters, control characters refused) since they go to the cloud.
  */
-import { isUuid } from '../adapters/messages/node-fields.js';
+import { isUuid } from '../adapters/messages/uuid.js';
 import { LinkError } from '../effects/errors.js';
 import type { NodeCollector, NodeDetails, NodeInfo } from '../effects/ports.js';
 import type { NodeEvent } from '../machines/types.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { LinkError } from '../../effects/errors.js';
 import type { Logger, NodeIdStore } from '../../effects/ports.js';
 import { readBoundedText } from '../fs/bounded-read.js';
-import { isUuid } from '../messages/node-fields.js';
+import { isUuid } from '../messages/uuid.js';
 import { writeFileAtomic } from './atomic-file.js';
 
 export const NODE_IDS_FILE = 'node-instances.json';

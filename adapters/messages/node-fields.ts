@@ -4,17 +4,13 @@
  */
 import { LinkError } from '../../effects/errors.js';
 import type { CapabilityInfo } from './update-agent-connection.js';
+import { isUuid } from './uuid.js';
 import { invalid } from './wire.js';
 
-/** The agent parses node ids and machine GUIDs with libuuid's uuid_parse: 36 characters, 8-4-4-4-12 hex. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { isUuid };
 
 /** Capabilities carried by one message, at most (the agent sends 10 or fewer). */
 export const MAX_CAPABILITIES = 64;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
 
 /** A UUID to put on the wire, lower-cased as the agent writes it (uuid_unparse_lower). */
 export function uuidOut(typeName: string, field: string, value: string): string {

@@ -19,6 +19,9 @@ const NETWORK_MODULES = [
   '/dist/adapters/proxy/agent.js', '/dist/adapters/proxy/http-tunnel.js', '/dist/adapters/proxy/socks-tunnel.js', '/dist/adapters/claim/',
 ];
 
+/** Not network modules, but not needed before the link connects either (issue 15: import cost). */
+const DEFERRED_MODULES = ['/node_modules/rxjs/', '/node_modules/zod/', '/node_modules/@bufbuild/protobuf/', '/dist/adapters/messages/wire.js', '/dist/link/node-wire.js'];
+
 interface ChildResult {
   readonly top: string;
   readonly reasonCode: string;
@@ -49,6 +52,7 @@ async function runChild(options: Record<string, unknown>, waitOnlineMs = 0): Pro
 }
 
 const networkLoaded = (loaded: string[]): string[] => NETWORK_MODULES.filter((m) => loaded.some((url) => url.includes(m)));
+const deferredLoaded = (loaded: string[]): string[] => DEFERRED_MODULES.filter((m) => loaded.some((url) => url.includes(m)));
 
 describe('disableCloud: inert, no network module loaded (child process)', () => {
   it('a disabled link is `disabled` with CLOUD_DISABLED_BY_BUILD and loads no network module', async () => {
@@ -57,6 +61,7 @@ describe('disableCloud: inert, no network module loaded (child process)', () => 
     expect(result).toMatchObject({ top: 'disabled', reasonCode: 'CLOUD_DISABLED_BY_BUILD', online: false, available: false });
     expect(result.loaded.some((url) => url.includes('/dist/link/cloud-link.js'))).toBe(true);
     expect(networkLoaded(result.loaded)).toEqual([]);
+    expect(deferredLoaded(result.loaded)).toEqual([]);
   });
 
   it('control: an enabled, unclaimed link loads none either (it has nothing to connect to)', async () => {
@@ -64,6 +69,7 @@ describe('disableCloud: inert, no network module loaded (child process)', () => 
     const result = await runChild({ cloudDir, env: {} });
     expect(result).toMatchObject({ top: 'unclaimed', reasonCode: 'NOT_CLAIMED' });
     expect(networkLoaded(result.loaded)).toEqual([]);
+    expect(deferredLoaded(result.loaded)).toEqual([]);
   });
 
   it('control: a claimed link that connects does load them (the check can fail)', async () => {
@@ -72,5 +78,6 @@ describe('disableCloud: inert, no network module loaded (child process)', () => 
     const result = await runChild({ cloudDir, ca: cloud.caPath, env: {} }, 20_000);
     expect(result).toMatchObject({ top: 'connected', online: true });
     expect(networkLoaded(result.loaded)).toEqual(expect.arrayContaining(['/node_modules/mqtt/', '/node_modules/ws/', '/dist/adapters/mqtt/', '/dist/adapters/cloud-api/', '/dist/adapters/proxy/agent.js']));
+    expect(deferredLoaded(result.loaded)).toEqual(DEFERRED_MODULES);
   });
 });

@@ -107,7 +107,7 @@ describe('MQTT transport (aedes, MQTT 3.1.1)', () => {
       publish: (topic, payload) => (session as MqttSession).publishRaw(topic, payload),
       clock, logger,
     });
-    session.events.subscribe((e) => { if (e.type === 'message' && e.messageType === 'cmd') relay.onCmd(e.payload); });
+    session.events.subscribe({ next: (e) => { if (e.type === 'message' && e.messageType === 'cmd') relay.onCmd(e.payload); } });
     const callback = `/agent/${CLAIM_ID}/outbound/v1/cmd-reply`;
     await broker.publish(`/agent/${CLAIM_ID}/inbound/v2/cmd`, formatCmdRequest({ msgId: 'q1', callbackTopic: callback, method: 'GET', path: '/api/v1/info' }));
     const reply = parseCmdReply((await broker.waitFor(callback)).payload);
