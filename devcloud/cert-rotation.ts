@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../adapters/identity/atomic-file.js';
 import { SERVER_CERT_FILE, SERVER_KEY_FILE } from './certs.js';
 import type { DevCloud } from './types.js';
+import { loadCertGenerator } from './certs.js';
 
 export type CertificateChoice = 'trusted' | 'untrusted';
 
@@ -26,7 +27,7 @@ export async function certificateRotation(cloud: DevCloud, stateDir: string, now
   const certPath = join(stateDir, SERVER_CERT_FILE);
   const keyPath = join(stateDir, SERVER_KEY_FILE);
   const trusted = { certPem: await readFile(certPath, 'utf8'), keyPem: await readFile(keyPath, 'utf8') };
-  const { createCa, createServerCert } = await import('./cert-generator.js');
+  const { createCa, createServerCert } = await loadCertGenerator();
   const otherCa = await createCa(nowMs);
   const untrusted = await createServerCert(otherCa.certPem, otherCa.keyPem, nowMs);
   let current: CertificateChoice = 'trusted';

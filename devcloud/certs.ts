@@ -7,6 +7,10 @@ import { X509Certificate as NodeX509 } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../adapters/identity/atomic-file.js';
+import { importOptional } from '../link/optional-package.js';
+
+/** @peculiar/x509 and reflect-metadata are optional packages (link/optional-package.ts). */
+export const loadCertGenerator = () => importOptional(['@peculiar/x509', 'reflect-metadata'], () => import('./cert-generator.js'));
 
 export const CA_CERT_FILE = 'ca.pem';
 export const CA_KEY_FILE = 'ca-key.pem';
@@ -28,7 +32,7 @@ export async function loadOrCreateCerts(stateDir: string, nowMs: number): Promis
   let caKeyPem = await readText(path(CA_KEY_FILE));
   let renewServer = false;
   if (caPem === null || caKeyPem === null || !stillValid(caPem, nowMs)) {
-    const { createCa } = await import('./cert-generator.js');
+    const { createCa } = await loadCertGenerator();
     ({ certPem: caPem, keyPem: caKeyPem } = await createCa(nowMs));
     await writeFileAtomic(path(CA_KEY_FILE), caKeyPem, { mode: 0o600 });
     await writeFileAtomic(path(CA_CERT_FILE), caPem, { mode: 0o644 });
@@ -37,7 +41,7 @@ export async function loadOrCreateCerts(stateDir: string, nowMs: number): Promis
   let certPem = await readText(path(SERVER_CERT_FILE));
   let keyPem = await readText(path(SERVER_KEY_FILE));
   if (renewServer || certPem === null || keyPem === null || !stillValid(certPem, nowMs) || !issuedBy(certPem, caPem)) {
-    const { createServerCert } = await import('./cert-generator.js');
+    const { createServerCert } = await loadCertGenerator();
     ({ certPem, keyPem } = await createServerCert(caPem, caKeyPem, nowMs));
     await writeFileAtomic(path(SERVER_KEY_FILE), keyPem, { mode: 0o600 });
     await writeFileAtomic(path(SERVER_CERT_FILE), certPem, { mode: 0o644 });

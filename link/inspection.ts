@@ -7,6 +7,7 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import { isLoopbackHost } from './inspector-origin.js';
 import { startInspectorServer, type InspectorServer, type InspectorServerOptions } from './inspector-server.js';
+import { importOptional } from './optional-package.js';
 import { Sanitizer } from './recording-sanitize.js';
 
 /** A `serialize` option for `@statelyai/inspect`: a secret-free copy of every inspection event. */
@@ -41,12 +42,13 @@ const stderrLine = (line: string): void => void process.stderr.write(`${line}\n`
 export async function startLocalInspector(port: number, options: LocalInspectorOptions = {}): Promise<LocalInspector> {
   const { onWarning, ...serverOptions } = options;
   const host = options.host ?? DEFAULT_INSPECT_HOST;
+  // An optional package (optional-package.ts): loaded first, so its absence opens no port.
+  const { createInspector } = await importOptional(['@statelyai/inspect'], () => import('@statelyai/inspect'));
   const server = await startInspectorServer({ ...serverOptions, port, host });
   if (!isLoopbackHost(host)) {
     (onWarning ?? stderrLine)(`warning: the inspector listens on ${host}:${server.address().port} without authentication: `
       + 'whoever can reach it sees this link\'s (sanitised) states and events');
   }
-  const { createInspector } = await import('@statelyai/inspect');
   const inspector = createInspector({
     send: (event) => {
       let message: string | undefined;

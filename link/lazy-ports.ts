@@ -8,7 +8,7 @@
  * returns a session that closes at once with `TRANSPORT_NOT_READY` (the statechart backs off).
  */
 import type * as https from 'node:https';
-import type { CloudApi, Clock, Logger, SessionEvent, Transport, TransportSession } from '../effects/ports.js';
+import type { CloudApi, Clock, Logger, Transport, TransportSession } from '../effects/ports.js';
 import { envCapabilities } from './capabilities.js';
 import type { NetworkSettings } from './network.js';
 import type { NodeCapabilities } from './node-wire.js';

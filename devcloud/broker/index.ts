@@ -1,5 +1,5 @@
 /** Starts the dev cloud's broker of the requested kind. */
-import { startAedesBroker } from './aedes-broker.js';
+import { importOptional } from '../../link/optional-package.js';
 import { startMosquittoBroker } from './mosquitto-broker.js';
 import { BrokerError, type BrokerDeps, type BrokerKind, type DevCloudBroker } from './types.js';
 
@@ -30,9 +30,12 @@ export async function startBroker(kind: BrokerKind, deps: BrokerDeps): Promise<S
   switch (kind) {
     case 'none':
       return { broker: noBroker() };
-    case 'aedes':
+    case 'aedes': {
       // aedes speaks MQTT 3.1.1 only; its endpoint is the cloud's own `wss://host:port/mqtt`.
+      // aedes is an optional package (link/optional-package.ts), loaded only for this broker.
+      const { startAedesBroker } = await importOptional(['aedes'], () => import('./aedes-broker.js'));
       return { broker: await startAedesBroker(deps), transports: [{ type: 'MQTTv3' }] };
+    }
     case 'mosquitto': {
       // mosquitto speaks MQTT 5 (first: the Netdata agent takes the first MQTTv5, aclk.c
       // aclk_get_transport_idx) and 3.1.1. The endpoint in the real cloud's form `https://host:port/mqtt`
