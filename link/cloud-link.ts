@@ -10,11 +10,8 @@
  * (re)loaded; a bad proxy or an unreadable CA file is a configuration error (CONFIG_*).
  */
 import type { CmdHandler } from '../adapters/mqtt/cmd-relay.js';
-import { fileConfigSource } from '../adapters/config/load.js';
 import { redactProxy } from '../adapters/proxy/redact.js';
-import { fileChallengeDecryptor } from '../adapters/identity/challenge-decryptor.js';
 import type { LinkError } from '../effects/errors.js';
-import { autoClaim, wantsAutoClaim } from './auto-claim.js';
 import { userAgentFor } from '../adapters/identity/user-agent.js';
 import { fileNodeIdStore } from '../adapters/identity/node-ids-file.js';
 import type { CapabilityInfo } from '../adapters/messages/index.js';
@@ -83,13 +80,15 @@ export function createCloudLink(options: CloudLinkOptions): LinkHandle {
     ...(options.netdataConf !== undefined ? { netdataConf: options.netdataConf } : {}),
     ...(options.claimConf !== undefined ? { claimConf: options.claimConf } : {}),
   };
-  const source = new ResolvingConfigSource(fileConfigSource(paths, env), env, options.ca, (r) => ports.update(r.network));
+  // The file readers, the key and auto-claim are loaded on first use (start), not with the package (issue 15).
+  const files = { load: async () => (await import('../adapters/config/load.js')).fileConfigSource(paths, env).load() };
+  const source = new ResolvingConfigSource(files, env, options.ca, (r) => ports.update(r.network));
   const inner = createLink({
     ...common,
     config: source,
     cloud: ports.cloud,
     transport: ports.transport,
-    decryptor: fileChallengeDecryptor(options.cloudDir),
+    decryptor: { decrypt: async (challenge) => (await import('../adapters/identity/challenge-decryptor.js')).fileChallengeDecryptor(options.cloudDir).decrypt(challenge) },
     // Node ids kept next to the claim (<cloud.d>/node-instances.json).
     nodeWire,
     nodeIds: fileNodeIdStore(options.cloudDir, logger),
@@ -114,7 +113,9 @@ export function createCloudLink(options: CloudLinkOptions): LinkHandle {
 
   const claimIfWanted = async (): Promise<void> => {
     const latest = source.latest;
-    if (latest === null || !wantsAutoClaim(latest.config)) return;
+    if (latest === null) return;
+    const { autoClaim, wantsAutoClaim } = await import('./auto-claim.js');
+    if (!wantsAutoClaim(latest.config)) return;
     const result = await autoClaim({
       config: latest.config, cloudDir: options.cloudDir, env, logger, now: () => clock.now(), userAgent,
       ...(options.machineGuid !== undefined ? { machineGuid: options.machineGuid } : {}),
