@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { rootCertificates } from 'node:tls';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import { writeFrames } from '../adapters/mqtt/frames.js';
 import { claim } from '../adapters/claim/index.js';
 import { challengeUrl, createCloudApi, envUrl, passwordUrl } from '../adapters/cloud-api/index.js';
 import { fileChallengeDecryptor, PRIVATE_KEY_FILE } from '../adapters/identity/index.js';
@@ -18,6 +19,22 @@ import type { LinkHandle } from '../link/create-link.js';
 import type { OutboxOptions } from '../effects/outbox.js';
 
 export const AGENT_VERSION = 'bench-baseline';
+
+/** One row of the printed table and of bench/results/baseline.json. */
+export interface Row {
+  readonly benchmark: string;
+  readonly link: string;
+  readonly baseline: string;
+  readonly ratio: number;
+  readonly target: string;
+  readonly met: boolean;
+}
+
+export const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid] ?? 0 : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
 
 /** What a child process needs to reach the cloud and the nodes. */
 export interface CloudInfo {
@@ -51,11 +68,12 @@ export const tempRoot = (): Promise<string> => mkdtemp(join(tmpdir(), 'aclk-base
 
 // ------------------------------------------------------------------ link
 
-export function startLink(cloud: CloudInfo, node: BenchNode, outbox?: Partial<OutboxOptions>): LinkHandle {
+export function startLink(cloud: CloudInfo, node: BenchNode, outbox?: Partial<OutboxOptions>, inflightWindow?: number): LinkHandle {
   return createCloudLink({
     cloudDir: node.cloudDir, netdataConf: node.netdataConf, env: {}, ca: cloud.caPath,
     network: { connectTimeoutMs: 5_000, requestTimeoutMs: 10_000, tunnelTimeoutMs: 5_000, mqttConnectTimeoutMs: 10_000, closeTimeoutMs: 1_000 },
     ...(outbox ? { outbox } : {}),
+    ...(inflightWindow !== undefined ? { inflightWindow } : {}),
   });
 }
 
@@ -166,15 +184,16 @@ export interface BareClient {
 /**
  * A bare mqtt.js client over WSS (MQTT 5, or 3.1.1 when that is what env offers) (TLS verified); subscribes to inbox-cmd like the link.
  * `ca`: the cloud's CA alone (default), or `bundle`: the system roots plus the cloud's CA, as the link's
- * adapters build it (agentTlsOptions).
+ * adapters build it (agentTlsOptions). `framed`: the link's WebSocket framing (adapters/mqtt/frames.ts:
+ * what one flush of the stream buffered goes out as one frame) instead of mqtt.js's one frame per write.
  */
-export async function bareConnect(cloud: CloudInfo, session: Session, subscribe = true, ca: 'ca' | 'bundle' = 'ca'): Promise<BareClient> {
+export async function bareConnect(cloud: CloudInfo, session: Session, subscribe = true, ca: 'ca' | 'bundle' = 'ca', framed = false): Promise<BareClient> {
   const { credentials } = session;
   const client = mqtt.connect(session.endpoint, {
     protocolVersion: session.protocolVersion, clean: true, keepalive: 60, reconnectPeriod: 0,
     clientId: credentials.clientId, username: credentials.username, password: credentials.password,
     ca: ca === 'ca' ? cloud.caPem : [...rootCertificates, cloud.caPem].join('\n'), rejectUnauthorized: true,
-    wsOptions: { perMessageDeflate: false },
+    wsOptions: { perMessageDeflate: false, ...(framed ? { writev: writeFrames } : {}) },
   });
   const receiveMaximum = await new Promise<number>((resolve, reject) => {
     client.once('connect', (connack) => resolve(connack.properties?.receiveMaximum ?? 65_535));

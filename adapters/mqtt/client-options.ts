@@ -2,7 +2,8 @@
  * The mqtt.js options of one session (PROTOCOL.md section 4): WebSocket over TLS to `path` with
  * subprotocol `mqtt`, clean start, keepalive, Last Will on `agent-connection`, no retries of its own
  * (`reconnectPeriod: 0`, `manualConnect`), no keepalive timer of its own (see PingWatchdog), and the
- * WebSocket built by us (`createWebsocket`) so the session owns it: close code 1000, upgrade errors.
+ * WebSocket built by us (`createWebsocket`) so the session owns it: close code 1000, upgrade errors;
+ * and the writes of one flush sent as one WebSocket frame (frames.ts).
  */
 import type * as http from 'node:http';
 import type { IClientOptions, Timer } from 'mqtt';
@@ -11,6 +12,7 @@ import type { TransportParams } from '../../effects/ports.js';
 import type { AgentTlsOptions } from '../cloud-api/index.js';
 import { DEFAULT_USER_AGENT } from '../identity/user-agent.js';
 import type { WsEndpoint } from './endpoint.js';
+import { writeFrames } from './frames.js';
 
 /** A timer that never fires: mqtt.js's KeepaliveManager stays inert. */
 const INERT_TIMER: Timer = { set: () => 0, clear: () => undefined };
@@ -52,6 +54,8 @@ export function clientOptions(input: ClientOptionsInput): IClientOptions {
     timerVariant: INERT_TIMER,
     ...(v5 ? { properties: { topicAliasMaximum: 65_535 } } : {}),
     will: { topic: input.willTopic, payload: Buffer.from(input.willPayload), qos: v5 ? 2 : 1, retain: false },
+    // The options of mqtt.js's stream over the WebSocket: what one flush buffered leaves as one frame (frames.ts).
+    wsOptions: { writev: writeFrames },
     createWebsocket: (url: string, protocols: string[]) => {
       const ws = new WebSocket(url, protocols, {
         agent: input.agent,

@@ -202,8 +202,16 @@ export class MqttSession implements TransportSession {
     if (size > this.limits.maximumPacketSize) {
       return Promise.reject(new LinkError('MESSAGE_TOO_BIG', `a ${size}-byte packet exceeds the broker's Maximum Packet Size of ${this.limits.maximumPacketSize} bytes`));
     }
-    return this.flow.submit(topic, payload).then(() => {
-      if (this.state !== 'closed') this.events.next({ type: 'puback' });
+    // One promise per message: the flow settles it from mqtt.js's PUBACK callback, which also reports `puback`.
+    return new Promise((resolve, reject) => {
+      this.flow.push(topic, payload, (error) => {
+        if (error !== null) {
+          reject(error);
+          return;
+        }
+        resolve();
+        if (this.state !== 'closed') this.events.next({ type: 'puback' });
+      });
     });
   }
 
