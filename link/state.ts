@@ -71,11 +71,10 @@ export interface DataPlaneCounters {
 /** `{ connecting: 'env' }` → `connecting.env`. */
 export function statePath(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'object' && value !== null) {
-    for (const key in value) {
-      const rest = statePath((value as Record<string, unknown>)[key]);
-      return rest ? `${key}.${rest}` : key;
-    }
+  // The first key of an object (null, undefined and numbers have none).
+  for (const key in value as Record<string, unknown>) {
+    const rest = statePath((value as Record<string, unknown>)[key]);
+    return rest ? `${key}.${rest}` : key;
   }
   return '';
 }
@@ -83,7 +82,7 @@ export function statePath(value: unknown): string {
 /** `{ connecting: 'env' }` → `connecting`, without building the whole path. */
 export function topState(value: unknown): TopState {
   if (typeof value === 'string') return value as TopState;
-  if (typeof value === 'object' && value !== null) for (const key in value) return key as TopState;
+  for (const key in value as Record<string, unknown>) return key as TopState;
   return '' as TopState;
 }
 

@@ -55,17 +55,13 @@ const int = (min: number, max: number) => (raw: string): number | undefined => {
   return Number.isSafeInteger(value) && value >= min && value <= max ? value : undefined;
 };
 
-/** An https:// URL with a host, trailing slashes dropped (`https:host` and `https:/path` are refused). */
+/**
+ * An https:// URL, trailing slashes dropped: it must start with `https://` (`https:host` and
+ * `https:/path` are refused) and parse; for this special scheme the URL parser refuses an empty host.
+ */
 function httpsUrl(raw: string): string | undefined {
   const text = raw.trim();
-  if (!/^https:\/\//i.test(text)) return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return undefined;
-  }
-  return url.protocol === 'https:' && url.hostname !== '' ? text.replace(/\/+$/, '') : undefined;
+  return /^https:\/\//i.test(text) && URL.canParse(text) ? text.replace(/\/+$/, '') : undefined;
 }
 
 const nonEmpty = (raw: string): string | undefined => (raw === '' ? undefined : raw);

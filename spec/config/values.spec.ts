@@ -12,6 +12,7 @@ describe('configuration value rules', () => {
     for (const word of ['enable', 'Enabled', 'YES', 'true', 'On', '1']) expect(ok(rules.enableDisable, word)).toEqual({ ok: true, value: true });
     for (const word of ['disable', 'DISABLED', 'no', 'False', 'off', '0']) expect(ok(rules.yesNo, word)).toEqual({ ok: true, value: false });
     for (const word of ['y', 'n', '2', 'enable d', 'truth', '']) expect(ok(rules.enableDisable, word).ok).toBe(false);
+    expect(ok(rules.yesNo, ' yes ')).toEqual({ ok: true, value: true });
     expect(ok(rules.enableDisable, 'maybe')).toEqual({ ok: false, reason: 'expected "enable" or "disable", got "maybe"' });
   });
 
@@ -37,7 +38,8 @@ describe('configuration value rules', () => {
     expect(ok(rules.httpsUrl, 'https://app.netdata.cloud/')).toEqual({ ok: true, value: 'https://app.netdata.cloud' });
     expect(ok(rules.httpsUrl, 'HTTPS://Cloud.Example:8443//')).toEqual({ ok: true, value: 'HTTPS://Cloud.Example:8443' });
     expect(ok(rules.httpsUrl, 'https://[::1]:9443')).toEqual({ ok: true, value: 'https://[::1]:9443' });
-    for (const raw of ['http://app.netdata.cloud', 'https:app.netdata.cloud', 'https:/app', 'https://', 'wss://app.netdata.cloud', 'app.netdata.cloud', 'https://exa mple.com'])
+    expect(ok(rules.httpsUrl, ' https://a.example/ ')).toEqual({ ok: true, value: 'https://a.example' });
+    for (const raw of ['xhttps://app.netdata.cloud', 'http://app.netdata.cloud', 'https:app.netdata.cloud', 'https:/app', 'https://', 'wss://app.netdata.cloud', 'app.netdata.cloud', 'https://exa mple.com'])
       expect(ok(rules.httpsUrl, raw).ok, raw).toBe(false);
   });
 

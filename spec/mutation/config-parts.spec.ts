@@ -63,6 +63,8 @@ describe('buildLinkConfig: exactly what is configured', () => {
     const unclaimed = buildLinkConfig({ netdata: { cloudBaseUrl: 'https://base.example', backoff: {} }, cloud: { url: 'https://x.example' }, claimConf: {}, claimEnv: { token: 't' } });
     expect(unclaimed.cloudUrl).toBe('https://base.example');
     expect(unclaimed.autoClaim).toStrictEqual({ url: 'https://base.example', token: 't', rooms: [], insecure: false });
+    const claimedNoUrl = buildLinkConfig({ netdata: { cloudBaseUrl: 'https://base.example', backoff: {} }, cloud: { claimId: ID }, claimConf: {}, claimEnv: {} });
+    expect(claimedNoUrl.cloudUrl).toBe('https://base.example');
     const cloudWins = buildLinkConfig({ netdata: { backoff: {} }, cloud: { claimId: ID }, claimedIdFile: OTHER, claimConf: {}, claimEnv: {} });
     expect(cloudWins.claimId).toBe(ID);
   });
@@ -93,6 +95,12 @@ describe('errors, INI details and the environment', () => {
     expect(thrown(() => scanIni(`[${'b'.repeat(61)}] x\n`, 'f')).message).toBe(`f:1: unexpected text after "[${'b'.repeat(57)}...]"`);
     expect(scanIni('\uFEFF[global]\nk = v\n', 'f').get('global', 'k')?.value).toBe('v');
     expect(parseClaimedIdFile(`\uFEFF${ID.toUpperCase()}\n`, 'claimed_id')).toBe(ID);
+    expect(thrown(() => parseClaimedIdFile(`${ID.slice(0, 8)}\uFEFF${ID.slice(8)}`, 'claimed_id')).code).toBe('CONFIG_BAD_VALUE');
+    const doc = scanIni('[g]\nk = a\uFEFFb\n', 'f');
+    expect(doc.get('g', 'k')?.value).toBe('a\uFEFFb');
+    expect(doc.lines('g', 'absent')).toEqual([]);
+    expect(doc.lines('nope', 'k')).toEqual([]);
+    expect(doc.lines('g', 'k')).toEqual([2]);
   });
 
   it('NETDATA_EXTRA_CLAIM_OPTS is split on any whitespace', () => {

@@ -27,7 +27,9 @@ describe('Sanitizer.clean', () => {
 
   it('objects: secret keys dropped, undefined values left out, toJSON honoured, depth bounded at 12', () => {
     const s = new Sanitizer();
-    expect(s.clean({ a: 1, password: 'x', skip: undefined, f: () => 0, nested: { token: 't', b: false } })).toEqual({ a: 1, nested: { b: false } });
+    expect(s.clean({ a: 1, password: 'x', skip: undefined, f: () => 0, nested: { token: 't', b: false } })).toStrictEqual({ a: 1, nested: { b: false } });
+    const cyclic: { toJSON(): unknown } = { toJSON: () => ({ again: cyclic }) };
+    expect(JSON.stringify(s.clean(cyclic))).toBe(`${'{"again":'.repeat(6)}"[too deep]"${'}'.repeat(6)}`);
     expect(s.clean({ snapshot: { toJSON: () => ({ value: 'online', secret: 's' }) } })).toEqual({ snapshot: { value: 'online' } });
     let deep: unknown = 'leaf';
     for (let i = 0; i < 12; i += 1) deep = { d: deep };
@@ -56,7 +58,7 @@ describe('Sanitizer.failure', () => {
       code: 'ENV_NOT_200', at: 5, httpStatus: 503, extra: 'dropped',
       cloud: { errorCode: 'E1', errorMsgKey: 'busy', errorMessage: 'try later', errorNonRetryable: false, errorRetryDelaySeconds: 30, other: 'x', token: 't' },
     });
-    expect(s.failure(error)).toEqual({
+    expect(s.failure(error)).toStrictEqual({
       code: 'ENV_NOT_200', message: 'GET https://cloud/x failed', at: 5, httpStatus: 503,
       cloud: { errorCode: 'E1', errorMsgKey: 'busy', errorMessage: 'try later', errorNonRetryable: false, errorRetryDelaySeconds: 30 },
     });
@@ -64,7 +66,8 @@ describe('Sanitizer.failure', () => {
 
   it('anything else: INTERNAL with its text; no cloud unless it is an object', () => {
     const s = new Sanitizer();
-    expect(s.failure('boom')).toEqual({ code: 'INTERNAL', message: 'boom' });
+    expect(s.failure('boom')).toStrictEqual({ code: 'INTERNAL', message: 'boom' });
+    expect(s.failure({ code: 'X', message: 'm', at: undefined, cloud: { errorCode: undefined } })).toStrictEqual({ code: 'X', message: 'm', cloud: {} });
     expect(s.failure(null)).toEqual({ code: 'INTERNAL', message: 'null' });
     expect(s.failure({ code: 7, message: 3 })).toEqual({ code: 'INTERNAL', message: '[object Object]' });
     expect(s.failure({ code: 'X', message: 'm', cloud: null })).toEqual({ code: 'X', message: 'm' });
@@ -78,6 +81,7 @@ describe('sanitizeString', () => {
     expect(sanitizeString('Authorization: Bearer abc.def next')).toBe('Authorization: Bearer [redacted] next');
     expect(sanitizeString('authorization=BASIC dXNlcjpwYXNz, more')).toBe('authorization=BASIC [redacted], more');
     expect(sanitizeString('Proxy-Authorization: Token t0k3n')).toBe('Proxy-Authorization: Token [redacted]');
+    expect(sanitizeString('Authorization: Bearer ;abc')).toBe('Authorization: Bearer [redacted];abc');
     expect(sanitizeString('Authorization: Digest username="u", response="r"\nnext line')).toBe('Authorization: Digest [redacted]\nnext line');
   });
 
