@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every benchmark, writes JSON to bench/results/ and prints a table:
- * simulation speed (and xstate's own floor under it), replay speed, the reconnect storm (in this process), then the side-by-side
+ * simulation speed (and xstate's own floor under it), replay speed, the reconnect storm (10,000 and 100,000 agents, each run in a child process; BENCH_STORM_100K=0 skips 100,000), then the side-by-side
  * comparison with bare mqtt.js (bench/baseline.ts, in a child process; mosquitto and aedes).
  * BENCH_BASELINE=0 skips the comparison (it takes several minutes).
  */
@@ -34,7 +34,7 @@ for (const r of sims.slice(0, 1)) {
   console.log(`| xstate alone: one connection cycle of a minimal machine with the protocol's steps | ${floor.microsPerCycle.toFixed(0)} us per cycle: at ${cyclesPerHour.toFixed(1)} cycles per hour (drops every ${r.flapMinutes[0]}-${r.flapMinutes[1]} min) at most ${n(floor.cyclesPerSecond / cyclesPerHour)} link-hours per second | ceiling |`);
 }
 console.log(`| replay speed, ${replay.simulatedHours} h of flapping (${n(replay.lines)} lines) with --verify | ${n(replay.eventsPerSecond)} recorded events per second (${n(replay.hoursPerSecond)} simulated hours per second; ${replay.medianMs.toFixed(0)} ms per replay) | report |`);
-for (const row of (await import('./storm.js')).benchRows(file)) console.log(row);
+for (const row of await (await import('./storm.js')).benchRows(file)) console.log(row);
 console.log(`written: ${file}`);
 
 if (process.env.BENCH_BASELINE !== '0') {

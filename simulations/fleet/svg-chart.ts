@@ -7,6 +7,8 @@ export interface ChartSeries {
   readonly name: string;
   readonly color: string;
   readonly values: readonly number[];
+  /** SVG stroke-dasharray, e.g. `2 3` (default: solid). */
+  readonly dash?: string;
 }
 
 export interface ChartOptions {
@@ -65,9 +67,10 @@ export function lineChartSvg(o: ChartOptions): string {
   // Series.
   o.series.forEach((s, i) => {
     const pts = s.values.slice(0, xMax + 1).map((v, t) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-    out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1.5" points="${pts}"/>`);
+    const dash = s.dash !== undefined ? ` stroke-dasharray="${esc(s.dash)}"` : '';
+    out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1.5"${dash} points="${pts}"/>`);
     const ly = m.top + 10 + i * 20;
-    out.push(`<line x1="${m.left + pw + 15}" x2="${m.left + pw + 40}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="3"/>`);
+    out.push(`<line x1="${m.left + pw + 15}" x2="${m.left + pw + 40}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="3"${dash}/>`);
     out.push(`<text x="${m.left + pw + 46}" y="${ly + 4}">${esc(s.name)}</text>`);
   });
   if (o.reference) {
