@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { startDevCloud, type BrokerKind } from '../devcloud/index.js';
+import type { BrokerKind } from '../devcloud/index.js';
+import { loadDevCloud } from './dev-cloud-module.js';
 import { stderrLogger } from './logger.js';
 import { intIn, stateDirOf } from './parse.js';
 import { waitForStopSignal } from './signals.js';
@@ -37,6 +38,7 @@ export function registerCloud(program: Command): void {
       + '  $ aclk cloud --broker mosquitto > cloud.json   # then: jq -r .token cloud.json')
     .action(async (flags: CloudFlags) => {
       const logger = stderrLogger(flags.quiet ? 'warn' : 'info', 'cloud');
+      const { startDevCloud } = await loadDevCloud();
       const cloud = await startDevCloud({ stateDir: stateDirOf(flags.stateDir), port: flags.port, host: flags.host, broker: flags.broker, logger });
       const signals = waitForStopSignal();
       process.stdout.write(`${JSON.stringify({ url: cloud.url, token: cloud.token, adminToken: cloud.adminToken, ca: cloud.caPath })}\n`);

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { claim } from '../adapters/claim/index.js';
 import { createCloudLink } from '../link/cloud-link.js';
 import { toAclkStateJson } from '../link/state.js';
-import { startDevCloud, type DevCloud } from '../devcloud/index.js';
+import type { DevCloud } from '../devcloud/index.js';
+import { loadDevCloud } from './dev-cloud-module.js';
 import { adminClient } from './admin-client.js';
 import { runTour } from './demo-tour.js';
 import { infoHandler } from './info-handler.js';
@@ -55,6 +56,7 @@ async function demoAction(flags: { once?: boolean }): Promise<void> {
   let channel: StateServer | null = null;
   let link: ReturnType<typeof createCloudLink> | null = null;
   try {
+    const { startDevCloud } = await loadDevCloud();
     cloud = await startDevCloud({ stateDir: join(dir, 'cloud'), broker: 'aedes' });
     say(`Agent-Cloud Link demo: the dev cloud at ${cloud.url} (embedded aedes broker, MQTT 3.1.1), state in ${dir}`);
     const cloudDir = join(dir, 'cloud.d');

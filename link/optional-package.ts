@@ -1,6 +1,6 @@
 /**
- * Optional packages (issue 15): what only the development cloud (`aedes`, `@peculiar/x509` with
- * `reflect-metadata`) or the live inspector (`@statelyai/inspect`) needs is an optional peer
+ * Optional packages (issue 15): what only the development cloud (`zod`, `aedes`, `@peculiar/x509`
+ * with `reflect-metadata`) or the live inspector (`@statelyai/inspect`) needs is an optional peer
  * dependency, installed in a checkout (devDependencies) but not for an embedder who only links.
  * Those features load it on use; when it is absent they fail with OPTIONAL_PACKAGE_MISSING, naming
  * what to install, instead of a bare ERR_MODULE_NOT_FOUND.
@@ -13,6 +13,7 @@ export const OPTIONAL_PACKAGES = {
   '@peculiar/x509': 'the development cloud\'s generated certificates (aclk cloud without --cert)',
   'reflect-metadata': 'the development cloud\'s generated certificates (with @peculiar/x509)',
   '@statelyai/inspect': 'the live inspector (aclk run --inspect, aclk replay --inspect)',
+  zod: 'the development cloud (aclk cloud, aclk demo)',
 } as const;
 export type OptionalPackage = keyof typeof OPTIONAL_PACKAGES;
 

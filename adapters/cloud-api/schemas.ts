@@ -1,14 +1,16 @@
-/** zod schemas of the cloud's answers (PROTOCOL.md section 3). Unknown keys are ignored. */
-import { z } from 'zod';
+/** The shapes of the cloud's answers (PROTOCOL.md section 3). Unknown keys are ignored. */
 import { MAX_WAIT_SECONDS } from './cloud-error-body.js';
+import { array, int, object, oneOf, optional, refine, string, type Of } from './shape.js';
+
+export { firstIssue } from './shape.js';
 
 /**
  * env backoff bounds: milliseconds on the wire (despite the names `minSeconds`/`maxSeconds`, see env.ts),
  * capped at what a Node.js timer can wait (~24.8 days; see cloud-error-body.ts).
  */
-const milliseconds = (min: number) => z.number().int().min(min).transform((n) => Math.min(n, MAX_WAIT_SECONDS * 1000));
+const milliseconds = (min: number) => refine(int(min), () => true, '', (n) => Math.min(n, MAX_WAIT_SECONDS * 1000));
 
-const httpsUrl = z.string().refine((value) => {
+const httpsUrl = refine(string(), (value) => {
   try {
     return new URL(value).protocol === 'https:';
   } catch {
@@ -16,33 +18,25 @@ const httpsUrl = z.string().refine((value) => {
   }
 }, 'must be an https: URL');
 
-export const envAnswerSchema = z.object({
+export const envAnswerSchema = object({
   authEndpoint: httpsUrl,
-  encoding: z.enum(['proto', 'json']),
-  transports: z.array(z.object({ type: z.string(), endpoint: z.string() })).min(1),
-  backoff: z.object({
-    base: z.number().int().min(1).max(10),
+  encoding: oneOf(['proto', 'json']),
+  transports: array(object({ type: string(), endpoint: string() }), 1),
+  backoff: optional(object({
+    base: int(1, 10),
     minSeconds: milliseconds(0),
     maxSeconds: milliseconds(500),
-  }).optional(),
-  capabilities: z.array(z.string()),
+  })),
+  capabilities: array(string()),
 });
-export type EnvAnswer = z.infer<typeof envAnswerSchema>;
+export type EnvAnswer = Of<typeof envAnswerSchema>;
 
-export const challengeAnswerSchema = z.object({ challenge: z.string() });
+export const challengeAnswerSchema = object({ challenge: string() });
 
-export const passwordAnswerSchema = z.object({
-  clientID: z.string().min(1),
-  username: z.string().min(1),
-  password: z.string().min(1),
-  topics: z.array(z.object({ name: z.string().min(1), topic: z.string().min(1) })),
+export const passwordAnswerSchema = object({
+  clientID: string(1),
+  username: string(1),
+  password: string(1),
+  topics: array(object({ name: string(1), topic: string(1) })),
 });
-export type PasswordAnswer = z.infer<typeof passwordAnswerSchema>;
-
-/** First problem of a failed parse, as `path: message`, for error messages. */
-export function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (issue === undefined) return 'invalid';
-  const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
-  return `${path}: ${issue.message}`;
-}
+export type PasswordAnswer = Of<typeof passwordAnswerSchema>;

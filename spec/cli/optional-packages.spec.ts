@@ -51,9 +51,16 @@ describe('optional packages absent: a coded error that says what to install', ()
     expect(result.stderr).not.toContain(`inspector: http://127.0.0.1:${port}`);
   });
 
+  it('aclk cloud without zod (the development cloud\'s own schemas)', async () => {
+    const result = await aclk(['cloud', '--state-dir', await stateDir()], 30_000, hiding('zod'));
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^OPTIONAL_PACKAGE_MISSING: the development cloud \(aclk cloud, aclk demo\) needs the optional package zod, which is not installed: npm install zod$/);
+  });
+
   it('control: the hook hides only what it is told (aclk replay without --inspect works with aedes hidden)', async () => {
     const scenario = join(ROOT, 'simulations', 'scenarios', 'ban.jsonl');
-    const result = await aclk(['replay', scenario, '--verify'], 30_000, hiding('aedes,@peculiar/x509,@statelyai/inspect'));
+    const result = await aclk(['replay', scenario, '--verify'], 30_000, hiding('aedes,@peculiar/x509,@statelyai/inspect,zod'));
     expect(result.code).toBe(0);
+    expect((await aclk(['state', '--help'], 30_000, hiding('aedes,@peculiar/x509,@statelyai/inspect,zod'))).code).toBe(0);
   });
 });

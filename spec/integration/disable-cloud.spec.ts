@@ -20,7 +20,9 @@ const NETWORK_MODULES = [
 ];
 
 /** Not network modules, but not needed before the link connects either (issue 15: import cost). */
-const DEFERRED_MODULES = ['/node_modules/rxjs/', '/node_modules/zod/', '/node_modules/@bufbuild/protobuf/', '/dist/adapters/messages/wire.js', '/dist/link/node-wire.js'];
+const DEFERRED_MODULES = ['/node_modules/rxjs/', '/node_modules/@bufbuild/protobuf/', '/dist/adapters/messages/wire.js', '/dist/link/node-wire.js'];
+/** Only the development cloud uses these (optional packages): the link never loads them. */
+const NEVER_LOADED = ['/node_modules/zod/', '/node_modules/aedes/', '/node_modules/@peculiar/', '/node_modules/@statelyai/', '/dist/devcloud/'];
 
 interface ChildResult {
   readonly top: string;
@@ -53,6 +55,7 @@ async function runChild(options: Record<string, unknown>, waitOnlineMs = 0): Pro
 
 const networkLoaded = (loaded: string[]): string[] => NETWORK_MODULES.filter((m) => loaded.some((url) => url.includes(m)));
 const deferredLoaded = (loaded: string[]): string[] => DEFERRED_MODULES.filter((m) => loaded.some((url) => url.includes(m)));
+const neverLoaded = (loaded: string[]): string[] => NEVER_LOADED.filter((m) => loaded.some((url) => url.includes(m)));
 
 describe('disableCloud: inert, no network module loaded (child process)', () => {
   it('a disabled link is `disabled` with CLOUD_DISABLED_BY_BUILD and loads no network module', async () => {
@@ -79,5 +82,6 @@ describe('disableCloud: inert, no network module loaded (child process)', () => 
     expect(result).toMatchObject({ top: 'connected', online: true });
     expect(networkLoaded(result.loaded)).toEqual(expect.arrayContaining(['/node_modules/mqtt/', '/node_modules/ws/', '/dist/adapters/mqtt/', '/dist/adapters/cloud-api/', '/dist/adapters/proxy/agent.js']));
     expect(deferredLoaded(result.loaded)).toEqual(DEFERRED_MODULES);
+    expect(neverLoaded(result.loaded)).toEqual([]);
   });
 });
