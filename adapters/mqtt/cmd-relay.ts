@@ -125,7 +125,13 @@ export function createCmdRelay(options: CmdRelayOptions): CmdRelay {
   }
 
   function send(to: Target, reply: Uint8Array, what: string): Promise<void> {
-    return options.publish(to.callbackTopic, reply).catch((error: unknown) => {
+    let published: Promise<void>;
+    try {
+      published = options.publish(to.callbackTopic, reply);
+    } catch (error) {
+      published = Promise.reject(error); // a publisher that throws is a failed publish, never an exception out of onCmd
+    }
+    return published.catch((error: unknown) => {
       if (error instanceof LinkError && error.code === 'MESSAGE_TOO_BIG' && what === 'reply') {
         logger.warn('cmd reply too big for the connection', { msgId: to.msgId, bytes: reply.byteLength });
         return send(to, errorReply(to.msgId, times(clock.now()), 413, CMD_ERROR.REPLY_TOO_BIG), 'error reply');

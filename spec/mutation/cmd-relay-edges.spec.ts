@@ -149,6 +149,22 @@ describe('replies that cannot be delivered: logged with the kind of reply, the m
     ]);
   });
 
+  it('a publisher that throws (instead of rejecting) is a failed delivery: onCmd never throws, busy or 400', async () => {
+    const clock = new SimClock(START);
+    const logs: Log[] = [];
+    const log = (level: string) => (message: string, fields?: LogFields) => { logs.push([level, message, fields]); };
+    const publish = (): Promise<void> => { throw gone(); };
+    const relay = createCmdRelay({ handler: never, publish, clock, logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') }, maxPending: 1 });
+    relay.onCmd(cmd('run'));
+    expect(() => relay.onCmd(cmd('busy'))).not.toThrow();
+    expect(() => relay.onCmd(enc.encode(`${JSON.stringify({ type: 'http', 'msg-id': 'bad', 'callback-topic': '/cb', version: 2 })}\r\n\r\nGET /x HTTP/1.1\r\nno colon\r\n\r\n`))).not.toThrow();
+    await settle();
+    expect(logs.filter(([, m]) => m.endsWith('not delivered'))).toStrictEqual([
+      ['warn', 'cmd busy reply not delivered', { msgId: 'busy', code: 'SOCKET_CLOSED', error: 'session gone' }],
+      ['warn', 'cmd bad request reply not delivered', { msgId: 'bad', code: 'SOCKET_CLOSED', error: 'session gone' }],
+    ]);
+  });
+
   it('a 400 bad request reply', async () => {
     const { relay, logs } = setup(never, () => ({ reject: gone() }));
     relay.onCmd(enc.encode(`${JSON.stringify({ type: 'http', 'msg-id': 'bad', 'callback-topic': '/cb', version: 2 })}\r\n\r\nGET /x HTTP/1.1\r\nno colon\r\n\r\n`));
@@ -402,11 +418,11 @@ describe('the reply\'s connect time and the last-resort error log', () => {
     expect(published[0]?.reply.header).toMatchObject({ connect: 1_700_000_000, 'connect-offset-usec': 250_000, timestamp: 1_700_000_003 });
   });
 
-  it('a publish that throws instead of rejecting: logged as an error with the msg-id, never an unhandled rejection', async () => {
+  it('a publish that throws instead of rejecting: a reply not delivered, with the msg-id, never an unhandled rejection', async () => {
     const { relay, logs } = setup(async () => ({ status: 200, body: 'ok' }), () => ({ throw: new TypeError('publish exploded') }));
     relay.onCmd(cmd('m'));
     await settle();
-    expect(logs).toStrictEqual([['error', 'cmd relay failed', { msgId: 'm', error: 'publish exploded' }]]);
+    expect(logs).toStrictEqual([['warn', 'cmd reply not delivered', { msgId: 'm', code: 'PUBLISH_FAILED', error: 'publish exploded' }]]);
     expect(relay.pending).toBe(0);
   });
 });
