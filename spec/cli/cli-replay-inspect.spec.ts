@@ -25,13 +25,15 @@ afterEach(async () => {
 async function viewer(port: number, messages: Record<string, unknown>[]): Promise<void> {
   for (let attempt = 0; ; attempt += 1) {
     const ws = new WebSocket(`ws://127.0.0.1:${port}`);
+    // Listening before 'open': the server sends its kept events at once, possibly in the same read as the
+    // upgrade's answer, and ws emits them before a listener added after an awaited 'open' would exist.
+    ws.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString('utf8')) as Record<string, unknown>));
     const opened = await new Promise<boolean>((resolve) => {
       ws.once('open', () => resolve(true));
       ws.once('error', () => resolve(false));
     });
     if (opened) {
       sockets.push(ws);
-      ws.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString('utf8')) as Record<string, unknown>));
       return;
     }
     if (attempt > 100) throw new Error(`no inspector server on port ${port}`);
