@@ -32,8 +32,8 @@ export class HttpTunnelAgent extends HttpsProxyAgent<string> {
     const host = proxy.host.includes(':') ? `[${proxy.host}]` : proxy.host;
     const headers: Record<string, string> = {};
     if (proxy.username !== undefined) {
-      const pair = `${proxy.username}:${proxy.password ?? ''}`;
-      headers['Proxy-Authorization'] = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+      const pair = `${proxy.username}:${proxy.password ?? ''}`; // UTF-8 (Buffer.from's default)
+      headers['Proxy-Authorization'] = `Basic ${Buffer.from(pair).toString('base64')}`;
     }
     super(`http://${host}:${proxy.port}`, { keepAlive: true, headers });
     this.#proxy = proxy;

@@ -13,16 +13,15 @@ import type { ProxyTarget } from './types.js';
 export function matchesNoProxy(noProxy: string, target: ProxyTarget): boolean {
   const host = normalizeHost(target.host);
   const port = target.port ?? 443;
-  return noProxy
-    .split(/[,\s]+/)
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '')
-    .some((entry) => matchesEntry(entry, host, port));
+  // Blanks and commas separate entries; the empty ones (leading or trailing separators) match nothing.
+  return noProxy.split(/[,\s]+/).some((entry) => matchesEntry(entry, host, port));
 }
 
 function matchesEntry(rawEntry: string, host: string, port: number): boolean {
   if (rawEntry === '*') return true;
-  const { name, entryPort } = splitPort(rawEntry);
+  const split = splitPort(rawEntry);
+  if (split === undefined) return false;
+  const { name, entryPort } = split;
   if (entryPort !== undefined && entryPort !== port) return false;
   const entry = normalizeHost(name);
   if (entry === '') return false;
@@ -32,7 +31,8 @@ function matchesEntry(rawEntry: string, host: string, port: number): boolean {
   return host === suffix || host.endsWith(`.${suffix}`);
 }
 
-function splitPort(entry: string): { name: string; entryPort?: number } {
+/** The name and port of an entry; undefined when its port is not a number. */
+function splitPort(entry: string): { name: string; entryPort?: number } | undefined {
   const bracketed = /^\[([^\]]*)\](?::(\d+))?$/.exec(entry);
   if (bracketed) return withPort(bracketed[1] ?? '', bracketed[2]);
   const colons = entry.split(':').length - 1;
@@ -43,9 +43,9 @@ function splitPort(entry: string): { name: string; entryPort?: number } {
   return { name: entry };
 }
 
-function withPort(name: string, portText: string | undefined): { name: string; entryPort?: number } {
+function withPort(name: string, portText: string | undefined): { name: string; entryPort?: number } | undefined {
   if (portText === undefined) return { name };
-  if (!/^\d{1,5}$/.test(portText)) return { name: '' };
+  if (!/^\d{1,5}$/.test(portText)) return undefined;
   return { name, entryPort: Number(portText) };
 }
 
@@ -54,7 +54,9 @@ function normalizeHost(host: string): string {
 }
 
 function inCidr(entry: string, host: string): boolean {
-  const [network = '', bitsText = ''] = entry.split('/');
+  const slash = entry.indexOf('/');
+  const network = entry.slice(0, slash);
+  const bitsText = entry.slice(slash + 1);
   const family = isIP(network);
   if (family === 0 || !/^\d{1,3}$/.test(bitsText) || isIP(host) !== family) return false;
   const bits = Number(bitsText);

@@ -62,7 +62,7 @@ export function socksHandshake(h: SocksHandshake): Promise<net.Socket> {
     }
     const onAbort = (): void => fail(new LinkError('ABORTED', `${who}: the tunnel was given up`));
     if (h.signal?.aborted === true) return onAbort();
-    h.signal?.addEventListener('abort', onAbort, { once: true });
+    h.signal?.addEventListener('abort', onAbort); // removed by settle()
     raw.on('error', fail);
     raw.once('connect', () => {
       if (done) return;
@@ -73,8 +73,8 @@ export function socksHandshake(h: SocksHandshake): Promise<net.Socket> {
       // and ours is attached in the same tick, so neither misses the first reply bytes.
       SocksClient.createConnection({
         proxy: {
-          host: proxy.host, port: proxy.port, type: 5,
-          ...(proxy.username !== undefined ? { userId: proxy.username, password: proxy.password ?? '' } : {}),
+          // socks offers user/password authentication when userId or password is set, and sends '' for a missing one.
+          host: proxy.host, port: proxy.port, type: 5, userId: proxy.username, password: proxy.password,
         },
         destination: { host: h.destination.host, port: h.destination.port },
         command: 'connect',

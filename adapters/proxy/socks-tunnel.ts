@@ -25,10 +25,8 @@ export class SocksTunnelAgent extends SocksProxyAgent {
 
   constructor(proxy: TunnelProxy, timeoutMs: number, tls: TargetTlsOptions) {
     const host = proxy.host.includes(':') ? `[${proxy.host}]` : proxy.host;
-    const userinfo = proxy.username === undefined
-      ? ''
-      : `${encodeURIComponent(proxy.username)}:${encodeURIComponent(proxy.password ?? '')}@`;
-    super(`${proxy.kind}://${userinfo}${host}:${proxy.port}`, { keepAlive: true });
+    // No credentials in the base class's URL: socksHandshake negotiates from #proxy, nothing reads the base's copy.
+    super(`${proxy.kind}://${host}:${proxy.port}`, { keepAlive: true });
     this.proxy.host = proxy.host;
     this.#tls = tls;
     this.#proxy = proxy;
@@ -38,7 +36,7 @@ export class SocksTunnelAgent extends SocksProxyAgent {
   override async connect(req: http.ClientRequest, opts: ConnectOptions): Promise<net.Socket> {
     const name = opts.host;
     if (name === undefined || name === null || name === '') throw classifyProxyError(new Error('no target host'), this.#proxy);
-    const port = typeof opts.port === 'number' ? opts.port : Number.parseInt(String(opts.port), 10);
+    const port = Number.parseInt(String(opts.port), 10); // a number from https, a string from ws
     const given = new AbortController();
     const onClose = (): void => given.abort();
     req.once('close', onClose);
@@ -48,7 +46,7 @@ export class SocksTunnelAgent extends SocksProxyAgent {
       if (!opts.secureEndpoint) return socket;
       const { host: _host, path: _path, port: _port, ...rest } = opts as ConnectOptions & { path?: unknown };
       const servername = this.#tls.servername ?? opts.servername ?? (net.isIP(name) === 0 ? name : undefined);
-      const secure = tls.connect({ ...rest, ...this.#tls, ...(servername !== undefined ? { servername } : {}), socket });
+      const secure = tls.connect({ ...rest, ...this.#tls, servername, socket });
       secure.once('error', () => {
         req.destroy();
         socket.destroy();

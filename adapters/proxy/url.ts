@@ -48,7 +48,7 @@ export function parseProxyUrl(raw: string, options: ProxyUrlOptions): ProxyResul
 
   const at = rest.lastIndexOf('@');
   const userinfo = at === -1 ? undefined : rest.slice(0, at);
-  let hostport = at === -1 ? rest : rest.slice(at + 1);
+  let hostport = rest.slice(at + 1); // without "@" (at = -1): the whole rest
   if (hostport.endsWith('/')) hostport = hostport.slice(0, -1);
   if (/[/?#\s]/.test(hostport)) return bad(source, 'a proxy URL has no path, query, fragment or spaces');
 
