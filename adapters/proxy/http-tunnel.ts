@@ -12,6 +12,7 @@
  *    destroys that socket, so nothing is left hanging.
  */
 import type * as http from 'node:http';
+import * as tls from 'node:tls';
 import type * as net from 'node:net';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { classifyProxyError, proxyStatusError, proxyTimeoutError } from './classify.js';
@@ -52,7 +53,7 @@ export class HttpTunnelAgent extends HttpsProxyAgent<string> {
     const base = this.connectOpts;
     this.connectOpts = { ...base, signal: controller.signal };
     try {
-      const pending = super.connect(req, { ...opts, ...this.#tls });
+      const pending = super.connect(req, { ...opts, ...this.#tls, ...identityOf(opts) });
       this.connectOpts = base;
       const socket = await pending;
       if (answer !== undefined && answer.statusCode !== 200) {
@@ -68,4 +69,15 @@ export class HttpTunnelAgent extends HttpsProxyAgent<string> {
       req.off('proxyConnect', onAnswer);
     }
   }
+}
+
+/**
+ * The certificate is checked against the target, whatever it is: https-proxy-agent drops `host` before
+ * `tls.connect`, which then checks `servername || host || 'localhost'`, and an IP target has no servername,
+ * so a target addressed by IP was checked against "localhost".
+ */
+function identityOf(opts: ConnectOptions) {
+  const target = opts.secureEndpoint ? opts.host : undefined;
+  if (target === undefined || target === null || target === '') return {};
+  return { checkServerIdentity: (_name: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(target, cert) };
 }

@@ -46,7 +46,9 @@ export class SocksTunnelAgent extends SocksProxyAgent {
       if (!opts.secureEndpoint) return socket;
       const { host: _host, path: _path, port: _port, ...rest } = opts as ConnectOptions & { path?: unknown };
       const servername = this.#tls.servername ?? opts.servername ?? (net.isIP(name) === 0 ? name : undefined);
-      const secure = tls.connect({ ...rest, ...this.#tls, servername, socket });
+      // `host`: the name the certificate is checked against (tls.connect checks `servername || host`,
+      // and there is no servername for an IP target: without it, Node checked against "localhost").
+      const secure = tls.connect({ ...rest, ...this.#tls, servername, socket, host: name });
       secure.once('error', () => {
         req.destroy();
         socket.destroy();

@@ -24,7 +24,7 @@ export interface Target {
 let certificate: Promise<{ cert: string; key: string }> | undefined;
 
 /** An HTTPS server (or plain HTTP with `plain`) answering every request with 200 "ok". */
-export async function startTarget(options: { plain?: boolean } = {}): Promise<Target> {
+export async function startTarget(options: { plain?: boolean; san?: string } = {}): Promise<Target> {
   const servernames: (string | false | null)[] = [];
   let connections = 0;
   const handler = (_req: http.IncomingMessage, res: http.ServerResponse) => res.end('ok');
@@ -33,8 +33,7 @@ export async function startTarget(options: { plain?: boolean } = {}): Promise<Ta
   if (options.plain === true) {
     server = http.createServer(handler);
   } else {
-    certificate ??= makeCertificate();
-    const { cert, key } = await certificate;
+    const { cert, key } = options.san === undefined ? await (certificate ??= makeCertificate()) : await makeCertificate(options.san);
     ca = cert;
     server = https.createServer({ cert, key }, handler);
     server.on('secureConnection', (socket: tls.TLSSocket) => servernames.push(socket.servername));

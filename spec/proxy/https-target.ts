@@ -25,12 +25,12 @@ export interface HttpsTarget {
  * Self-signed ECDSA certificate for localhost/127.0.0.1 made with the `openssl` CLI (Debian package
  * `openssl`). Not @peculiar/x509: it needs a Reflect metadata polyfill (tsyringe) that is not installed.
  */
-export async function makeCertificate(): Promise<{ cert: string; key: string }> {
+export async function makeCertificate(san = 'DNS:localhost,IP:127.0.0.1'): Promise<{ cert: string; key: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'aclk-cert-'));
   try {
     await run('openssl', [
       'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-subj', '/CN=localhost', '-addext', `subjectAltName=${san}`,
       '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
     ]);
     const [cert, key] = await Promise.all([readFile(join(dir, 'cert.pem'), 'utf8'), readFile(join(dir, 'key.pem'), 'utf8')]);
