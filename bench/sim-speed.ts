@@ -21,7 +21,7 @@ export interface SimSpeedResult {
 
 
 async function flappingLink(hours: number, seed: number, flapMinutes: readonly [number, number]): Promise<{ flaps: number; connections: number }> {
-  const w = createWorld({ seed });
+  const w = createWorld({ seed, log: false }); // nobody reads the world's logs here
   const { flaps } = await runFlapping(w, { hours, seed, flapMinutes });
   return { flaps, connections: w.link.actor.getSnapshot().context.stats.connections };
 }

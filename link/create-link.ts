@@ -26,6 +26,7 @@ import { isConfigSource, type LinkOptions } from './options.js';
 import { composeInspect, createRecorder } from './record.js';
 import { displayProxy, toSettings } from './settings.js';
 import { bindEffects, sharedLinkMachine, type LinkEffects } from './shared-machine.js';
+import { samePath } from './same-path.js';
 import { deriveState, statePath, topState, type LinkState } from './state.js';
 import { silentLogger, systemClock, systemRandom } from './system.js';
 
@@ -93,6 +94,7 @@ export function createLink(options: LinkOptions): LinkHandle {
       transport: options.transport, vault, clock, sessions, dispatcher, tracker, logger,
       ...(nodeWire ? { nodeWire, nodeDetails: (guid: string) => nodeRegistry.details(guid) } : {}),
     }),
+    machine: () => actor,
   };
 
   const offSettings = defaultSettings({ enabled: false, timings: { ...DEFAULT_TIMINGS, ...options.timings } });
@@ -145,13 +147,17 @@ export function createLink(options: LinkOptions): LinkHandle {
   };
 
   let lastPath = '';
+  let lastValue: unknown = null;
   const observe = (snapshot: { value: unknown; context: LinkContext }) => {
-    const path = statePath(snapshot.value);
+    // Most snapshots keep the state (a PUBACK, a context update): compared without building the path.
+    const moved = !samePath(snapshot.value, lastValue);
+    lastValue = snapshot.value;
+    const path = moved ? statePath(snapshot.value) : lastPath;
     if (path !== lastPath) {
       lastPath = path;
       const top = topState(snapshot.value);
       const { text, code } = snapshot.context.reason;
-      logger.info(`link ${path}: ${text}`, { state: path, code });
+      if (logger !== silentLogger) logger.info(`link ${path}: ${text}`, { state: path, code }); // no line built for nobody
       if ((top === 'disabled' || top === 'unclaimed') && outbox.size > 0) {
         const failCode = top === 'disabled' ? 'LINK_DISABLED' : 'LINK_UNCLAIMED';
         outbox.failAll(new LinkError(failCode, `the link is ${top}: ${text}`, { at: clock.now() }));

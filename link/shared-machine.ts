@@ -10,11 +10,14 @@ import type { EnvRunner } from '../effects/env.effect.js';
 import type { TransportCallback } from '../effects/transport.effect.js';
 import { linkMachine } from '../machines/link.machine.js';
 import type { AuthInput, AuthOutput, EnvInput, EnvOutput, TransportCommand, TransportInput } from '../machines/types.js';
+import { sparePubacks, type MachineRef } from './spare-pubacks.js';
 
 export interface LinkEffects {
   readonly env: EnvRunner;
   readonly auth: AuthRunner;
   readonly transport: TransportCallback;
+  /** The link's root actor (null before it exists): PUBACKs it would ignore are not sent (spare-pubacks.ts). */
+  readonly machine?: () => MachineRef | null;
 }
 
 const effectsBySystem = new WeakMap<object, LinkEffects>();
@@ -34,7 +37,9 @@ export const sharedLinkMachine = linkMachine.provide({
   actors: {
     fetchEnv: fromPromise<EnvOutput, EnvInput>(({ input, signal, system }) => effectsOf(system).env(input, signal)),
     authenticate: fromPromise<AuthOutput, AuthInput>(({ input, signal, system }) => effectsOf(system).auth(input, signal)),
-    transport: fromCallback<TransportCommand, TransportInput>(({ input, sendBack, receive, system }) =>
-      effectsOf(system).transport({ input, sendBack, receive })),
+    transport: fromCallback<TransportCommand, TransportInput>(({ input, sendBack, receive, system }) => {
+      const effects = effectsOf(system);
+      return effects.transport({ input, sendBack: effects.machine ? sparePubacks(sendBack, effects.machine) : sendBack, receive });
+    }),
   },
 });

@@ -20,11 +20,13 @@ function atOf(value: unknown): number | undefined {
   return undefined;
 }
 
+const AFTER = 'xstate.after.';
+
 export function nowOf(context: LinkContext, event: AnyEvent): number {
   const stamped = atOf(event) ?? atOf(event.output) ?? atOf(event.error);
   if (stamped !== undefined) return Math.max(stamped, context.now);
-  if (event.type.startsWith('xstate.after.')) {
-    const delayName = event.type.slice('xstate.after.'.length).split('.')[0] ?? '';
+  if (event.type.startsWith(AFTER)) {
+    const delayName = event.type.slice(AFTER.length).split('.', 1)[0] ?? ''; // `<delay>.<state id>`: one part split off
     return Math.max(context.now, context.timerOrigin + delayValue(context, delayName));
   }
   return context.now;

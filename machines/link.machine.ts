@@ -5,11 +5,10 @@
  * and delay is named here; effects are placeholders that `createLink` replaces with `.provide()`.
  */
 import { assign, fromCallback, fromPromise, sendTo, setup, spawnChild, stopChild } from 'xstate';
-import { seedState } from './backoff/random.js';
+import { initialContext } from './context.js';
 import { delays } from './delays.js';
 import * as g from './guards.js';
 import * as n from './node-updates.js';
-import { reason } from './reasons.js';
 import * as u from './updates.js';
 import type {
   AuthInput, AuthOutput, EnvInput, EnvOutput, LinkContext, LinkEvent, LinkInput, TransportCommand, TransportInput,
@@ -53,7 +52,7 @@ export const linkMachine = setup({
     storeTicket: assign(({ context, event }) => u.storeTicket(context, event)),
     recordFailure: assign(({ context, event }) => u.recordFailure(context, event)),
     recordTimeout: assign(({ context, event }, params: { code: string }) => u.recordTimeout(context, event, params)),
-    markConnected: assign(({ context, event }) => u.markConnected(context, event)),
+    connectSession: assign(({ context, event }) => n.connectSession(context, event)),
     countPuback: assign(({ context }) => u.countPuback(context)),
     resetBackoff: assign(() => u.resetBackoff()),
     recordCloudDisconnect: assign(({ context, event }) => u.recordCloudDisconnect(context, event)),
@@ -76,7 +75,6 @@ export const linkMachine = setup({
     requestGracefulClose: sendTo('transport', { type: 'CLOSE', graceful: true } satisfies TransportCommand),
     updateNodes: assign(({ context, event }) => n.updateNodes(context, event)),
     syncNodes: assign(({ context, event }) => n.syncNodes(context, event)),
-    beginNodeSession: assign(({ context }) => n.beginNodeSession(context)),
     reportNodesDown: assign(({ context }) => n.reportNodesDown(context)),
     sendNodeMessages: sendTo('transport', ({ context }): TransportCommand => ({ type: 'NODES', messages: context.nodeOutbox })),
   },
@@ -97,31 +95,7 @@ export const linkMachine = setup({
   delays,
 }).createMachine({
   id: 'link',
-  context: ({ input }) => ({
-    settings: input.settings,
-    stopped: false,
-    configError: null,
-    env: null,
-    ticket: null,
-    attempt: 0,
-    previousDelayMs: 0,
-    delayMs: 0,
-    rng: seedState(input.seed),
-    banned: false,
-    blockUntil: null,
-    pubacks: 0,
-    reconnectRequested: false,
-    lastFailure: null,
-    reason: reason('STARTING'),
-    timerOrigin: input.now,
-    now: input.now,
-    stats: {
-      connections: 0, attemptsStarted: 0, lastConnectAt: null, lastDisconnectAt: null,
-      nextAttemptAt: null, lastBackoffMs: null, lastWaitKind: null, mqttVersion: null,
-    },
-    nodes: [],
-    nodeOutbox: [],
-  }),
+  context: ({ input }) => initialContext(input),
   initial: 'disabled',
   // Host events update the settings everywhere; states that must react override them.
   on: {
@@ -198,7 +172,7 @@ export const linkMachine = setup({
         transport: {
           entry: 'openTransport',
           on: {
-            TRANSPORT_UP: { target: '#link.connected', actions: ['markConnected', 'beginNodeSession', 'sendNodeMessages'] },
+            TRANSPORT_UP: { target: '#link.connected', actions: ['connectSession', 'sendNodeMessages'] },
             TRANSPORT_CLOSED: { target: '#link.backoff', actions: 'recordFailure' },
           },
           after: { connectBudget: { target: '#link.backoff', actions: { type: 'recordTimeout', params: { code: 'CONNECT_TIMEOUT' } } } },

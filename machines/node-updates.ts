@@ -8,7 +8,7 @@ import {
   type NodeEntry, type NodePlan,
 } from './nodes.js';
 import type { LinkContext, NodeEvent } from './types.js';
-import type { SomeEvent } from './updates.js';
+import { markConnected, type SomeEvent } from './updates.js';
 
 type Update = Partial<LinkContext>;
 
@@ -52,6 +52,11 @@ export function syncNodes(c: LinkContext, e: SomeEvent): Update {
 export function beginNodeSession(c: LinkContext): Update {
   const plan = planNodeMessages(resetNodeSession(c.nodes));
   return { nodes: plan.nodes, nodeOutbox: plan.messages };
+}
+
+/** CONNACK: markConnected and beginNodeSession in one update (one `assign`, one copy of the context, per step). */
+export function connectSession(c: LinkContext, e: SomeEvent): Update {
+  return Object.assign(markConnected(c, e), beginNodeSession(c));
 }
 
 /** A graceful disconnect: the nodes the cloud saw live are reported down. */

@@ -29,10 +29,13 @@ const TEXT: Readonly<Record<string, string>> = {
   SOCKET_CLOSED: 'the connection was closed',
 };
 
+/** The reasons of the known codes, made once: the context holds them, and a step needs no new one. */
+const KNOWN: ReadonlyMap<string, Reason> = new Map(Object.entries(TEXT).map(([code, text]) => [code, Object.freeze({ code, text })]));
+
 export function reason(code: string, fallback?: string): Reason {
-  return { code, text: TEXT[code] ?? fallback ?? code.toLowerCase().replace(/_/g, ' ') };
+  return KNOWN.get(code) ?? { code, text: fallback ?? code.toLowerCase().replace(/_/g, ' ') };
 }
 
 export function failureReason(failure: Failure): Reason {
-  return { code: failure.code, text: TEXT[failure.code] ?? failure.message };
+  return KNOWN.get(failure.code) ?? { code: failure.code, text: failure.message };
 }

@@ -161,22 +161,22 @@ export function markDisconnected(c: LinkContext, e: SomeEvent): Update {
 
 /** The session closed under a connected link: recordFailure, then markDisconnected, in one update. */
 export function recordLoss(c: LinkContext, e: SomeEvent): Update {
-  const failed = recordFailure(c, e);
+  const failed = recordFailure(c, e); // a fresh object: completed in place, not copied
   const now = failed.now ?? nowOf(c, e);
-  return { ...failed, now, stats: { ...c.stats, lastDisconnectAt: now } };
+  return Object.assign(failed, { now, stats: { ...c.stats, lastDisconnectAt: now } });
 }
 
 export function planNextAttempt(c: LinkContext, e: SomeEvent): Update {
   const now = nowOf(c, e);
   const attempt = c.attempt + 1;
-  const { policy, ...overrides } = c.settings.backoff;
+  const backoff = c.settings.backoff; // its overrides, and its policy (read as such: no copy without it)
   const plan = planWait({
     now,
     banned: c.banned,
     banRetryMs: c.settings.timings.banRetryMs,
     blockUntil: c.blockUntil,
-    policy,
-    params: resolveBackoffParams(overrides, c.env?.backoff),
+    policy: backoff.policy,
+    params: resolveBackoffParams(backoff, c.env?.backoff),
     attempt,
     previousMs: c.previousDelayMs,
     rng: c.rng,

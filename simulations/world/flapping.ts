@@ -7,6 +7,7 @@ import { seededRandom } from './seeded-random.js';
 import type { SimWorld } from './world.js';
 
 const MINUTE = 60_000;
+const ignore = (): undefined => undefined;
 
 export interface FlappingOptions {
   readonly hours: number;
@@ -31,8 +32,9 @@ export async function runFlapping(w: SimWorld, options: FlappingOptions): Promis
     flaps += 1;
     if (w.clock.now() < end) w.clock.setTimeout(drop, nextDrop());
   };
+  const payload = new Uint8Array(64); // nothing changes a payload once given: one for every publish
   const publish = () => {
-    void w.link.publish('chart', new Uint8Array(64)).catch(() => undefined);
+    void w.link.publish('chart', payload).catch(ignore);
     if (w.clock.now() < end) w.clock.setTimeout(publish, MINUTE);
   };
   w.clock.setTimeout(drop, options.firstDropMs ?? nextDrop());

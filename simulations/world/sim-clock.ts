@@ -5,7 +5,7 @@
  */
 import { SimulatedClock } from 'xstate';
 import type { Clock } from '../../effects/ports.js';
-import { quiesce, startCounting, stopCounting } from './quiesce.js';
+import { quietly } from './quiesce.js';
 
 export const SIM_EPOCH = Date.UTC(2026, 0, 1);
 
@@ -13,13 +13,16 @@ export const SIM_EPOCH = Date.UTC(2026, 0, 1);
 export const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 interface Timer {
+  readonly id: number;
   readonly due: number;
   readonly fn: (...args: unknown[]) => void;
 }
 
 export class SimClock extends SimulatedClock implements Clock {
-  /** Pending timers in creation order (ids grow), with their due time. */
+  /** Pending timers by id (what `clearTimeout` cancels). */
   private readonly timers = new Map<number, Timer>();
+  /** The same timers in firing order: by due time, then creation (ids grow); no scan at every step. */
+  private readonly queue: Timer[] = [];
   private time = 0;
   private ids = 0;
   private flushing = false;
@@ -36,12 +39,21 @@ export class SimClock extends SimulatedClock implements Clock {
   override setTimeout(fn: (...args: unknown[]) => void, timeout: number): number {
     const ms = Math.max(0, Number.isFinite(timeout) ? Math.ceil(timeout) : 0); // whole ms: no float drift
     const id = this.ids++;
-    this.timers.set(id, { due: this.time + ms, fn });
+    const timer = { id, due: this.time + ms, fn };
+    this.timers.set(id, timer);
+    const queue = this.queue;
+    let at = queue.length;
+    while (at > 0 && (queue[at - 1] as Timer).due > timer.due) at -= 1;
+    if (at === queue.length) queue.push(timer);
+    else queue.splice(at, 0, timer);
     return id;
   }
 
   override clearTimeout(id: unknown): void {
-    this.timers.delete(id as number);
+    const timer = this.timers.get(id as number);
+    if (timer === undefined) return;
+    this.timers.delete(timer.id);
+    this.queue.splice(this.queue.indexOf(timer), 1); // at once: a cancelled timer keeps nothing alive
   }
 
   override set(time: number): void {
@@ -54,24 +66,23 @@ export class SimClock extends SimulatedClock implements Clock {
     this.set(this.time + ms);
   }
 
+  /** The earliest pending timer, the first created among equals (undefined: none). */
+  private first(): Timer | undefined {
+    return this.queue[0];
+  }
+
   /**
    * Fire every due timer, earliest first and in creation order for equal due times, including those
-   * set while firing (what xstate's SimulatedClock does, without sorting every pending timer).
+   * set while firing (what xstate's SimulatedClock does).
    */
   private fireDue(): void {
     if (this.flushing) return;
     this.flushing = true;
     try {
-      for (;;) {
-        let firstId = -1;
-        let first: Timer | undefined;
-        for (const [id, t] of this.timers) if (t.due <= this.time && (first === undefined || t.due < first.due)) {
-          first = t;
-          firstId = id;
-        }
-        if (first === undefined) break;
-        this.timers.delete(firstId);
-        first.fn.call(null);
+      for (let t = this.first(); t !== undefined && t.due <= this.time; t = this.first()) {
+        this.queue.shift();
+        this.timers.delete(t.id);
+        t.fn.call(null);
       }
     } finally {
       this.flushing = false;
@@ -84,29 +95,33 @@ export class SimClock extends SimulatedClock implements Clock {
   }
 
   nextDue(): number | undefined {
-    let min: number | undefined;
-    for (const t of this.timers.values()) if (min === undefined || t.due < min) min = t.due;
-    return min;
+    return this.first()?.due;
   }
 
-  /** Advance to `target`, firing every timer at its own due time. */
-  async advanceTo(target: number): Promise<void> {
-    startCounting();
-    try {
-      await quiesce();
-      for (;;) {
-        const next = this.nextDue();
-        if (next === undefined || next > target) break;
-        if (next > this.now()) this.set(next);
-        else this.set(this.now()); // due now: flush
-        await quiesce();
-      }
-      if (target > this.now()) this.set(target);
-      await quiesce();
-    } finally {
-      stopCounting();
-    }
-    await settle();
+  /**
+   * Advance to `target`, firing every timer at its own due time and letting the promise chains it
+   * started settle before the next one. The wait for the microtask queue is a callback (quiesce.ts),
+   * not a promise per timer: a simulated hour has thousands of timers.
+   */
+  advanceTo(target: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const step = (): void => {
+        try {
+          const next = this.nextDue();
+          if (next !== undefined && next <= target) {
+            this.set(Math.max(next, this.now())); // a timer due now (or earlier) fires now
+            again();
+            return;
+          }
+          if (target > this.now()) this.set(target);
+          settle().then(resolve, reject);
+        } catch (error) {
+          reject(error as Error); // what a timer threw, as the awaited advance used to reject
+        }
+      };
+      const again = quietly(step);
+      again();
+    });
   }
 
   advance(ms: number): Promise<void> {

@@ -55,9 +55,15 @@ export class SimCloud implements CloudApi {
   onCall: (call: CloudCall) => void = () => undefined;
   private readonly scripts: Record<CloudEndpoint, CloudAnswer[]> = { env: [], challenge: [], password: [] };
   private issued = 0;
+  /** The challenge, the same every time (nothing writes to it): not an allocation per attempt. */
+  private readonly challengeBytes = new Uint8Array(256).fill(7);
   idleClosed = 0;
 
-  constructor(private readonly clock: SimClock) {}
+  /**
+   * `log`: keep `calls` and `answered` (default). The benchmarks turn it off: nobody reads them there,
+   * and a log of every request of a long run is garbage the collector keeps moving.
+   */
+  constructor(private readonly clock: SimClock, private readonly log = true) {}
 
   clearScripts(): void {
     for (const list of Object.values(this.scripts)) list.length = 0;
@@ -79,7 +85,7 @@ export class SimCloud implements CloudApi {
   }
 
   challenge(request: ChallengeRequest): Promise<Uint8Array> {
-    return this.answer('challenge', request.signal, () => new Uint8Array(256).fill(7));
+    return this.answer('challenge', request.signal, () => this.challengeBytes);
   }
 
   password(request: PasswordRequest): Promise<MqttCredentials> {
@@ -105,34 +111,37 @@ export class SimCloud implements CloudApi {
   private answer<T>(endpoint: CloudEndpoint, signal: AbortSignal, ok: () => T): Promise<T> {
     const answer = this.scripts[endpoint].shift() ?? this.fallback;
     const call = { endpoint, at: this.clock.now(), answer: answer.kind };
-    this.calls.push(call);
+    if (this.log) this.calls.push(call);
     const request: OpenRequest = { endpoint, at: call.at };
     this.open.add(request);
     this.onCall(call);
-    const end = (how: 'answered' | 'aborted') => {
-      if (this.open.delete(request)) this.onEnd(request, this.clock.now(), how);
-    };
     return new Promise<T>((resolve, reject) => {
       let timer: unknown = null;
       const aborted = () => {
+        if (!this.open.has(request)) return; // answered already
         if (timer !== null) this.clock.clearTimeout(timer);
-        end('aborted');
+        this.end(request, 'aborted');
         reject(new LinkError('ABORTED', `${endpoint} request aborted`, { at: this.clock.now() }));
       };
       if (signal.aborted) return aborted();
+      // Not removed when the answer comes (a removal costs more than the call it saves): an abort after
+      // the answer finds the request ended and does nothing.
       signal.addEventListener('abort', aborted, { once: true });
       if (answer.kind !== 'timeout') timer = this.clock.setTimeout(() => {
-        signal.removeEventListener('abort', aborted);
         const at = this.clock.now();
-        end('answered');
+        this.end(request, 'answered');
         const delivered = { endpoint, at, answer };
-        this.answered.push(delivered);
+        if (this.log) this.answered.push(delivered);
         this.onAnswer(delivered);
         if (answer.kind === 'ok') resolve(ok());
         else if (answer.kind === 'network-error') reject(new LinkError(answer.code, `${endpoint}: ${answer.code}`, { at }));
         else reject(new LinkError(NOT_OK_CODE[endpoint], `${endpoint} answered HTTP ${answer.status}`, { at, httpStatus: answer.status, ...(answer.body ? { cloud: answer.body } : {}) }));
       }, this.latencyMs);
     });
+  }
+
+  private end(request: OpenRequest, how: 'answered' | 'aborted'): void {
+    if (this.open.delete(request)) this.onEnd(request, this.clock.now(), how);
   }
 }
 

@@ -45,8 +45,10 @@ export const simNodeWire: NodeWire = {
   },
 };
 
+const NODE_TOPIC_NAMES: ReadonlySet<string> = new Set(Object.values(NODE_TOPICS));
+
 export function parseSimNodePayload(d: Delivered): SimNodePayload | null {
-  if (!Object.values(NODE_TOPICS).includes(d.topicName)) return null;
+  if (!NODE_TOPIC_NAMES.has(d.topicName)) return null;
   return JSON.parse(decoder.decode(d.payload)) as SimNodePayload;
 }
 

@@ -33,6 +33,11 @@ export interface WorldOptions {
   readonly machine?: typeof sharedLinkMachine;
   /** Where the link keeps node ids (default: in memory). */
   readonly nodeIds?: NodeIdStore;
+  /**
+   * Keep the cloud's `calls` and `answered` and the broker's `delivered` (default: true). The
+   * benchmarks turn it off: nobody reads them there.
+   */
+  readonly log?: boolean;
 }
 
 export interface SimWorld {
@@ -49,8 +54,9 @@ export interface SimWorld {
 export function createWorld(options: WorldOptions = {}): SimWorld {
   const seed = options.seed ?? 1;
   const clock = new SimClock();
-  const cloud = new SimCloud(clock);
-  const broker = new SimBroker(clock);
+  const log = options.log ?? true;
+  const cloud = new SimCloud(clock, log);
+  const broker = new SimBroker(clock, log);
   const config = new SimConfigSource(simConfig(options.config));
   const nodes = new SimNodeCloud(broker);
   broker.onDelivered = (d) => nodes.onDelivered(d);
