@@ -107,14 +107,17 @@ async function runAction(flags: RunFlags): Promise<void> {
   onStateChange(link, (state, time) => {
     process.stdout.write(`${flags.json ? terminalJson(changeRecord(state, time)) : changeLine(state, time)}\n`);
   });
+  // A SIGHUP during start() makes any configuration error after it a reload's, not the start's.
+  let reloaded = false;
   const signals = waitForStopSignal(() => {
+    reloaded = true;
     logger.warn('SIGHUP: reloading the configuration');
     link.reload().catch((error: unknown) => logger.error('reload failed', { error: error instanceof Error ? error.message : String(error) }));
   });
   try {
     await link.start();
     const initial = link.getState();
-    if (initial.top === 'disabled' && initial.reasonCode.startsWith('CONFIG_')) {
+    if (!reloaded && initial.top === 'disabled' && initial.reasonCode.startsWith('CONFIG_')) {
       throw new CliError(initial.reasonCode, initial.reason, EXIT_CONFIG);
     }
     const signal = await signals.stopped;

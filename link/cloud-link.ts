@@ -113,7 +113,8 @@ export function createCloudLink(options: CloudLinkOptions): LinkHandle {
 
   const claimIfWanted = async (): Promise<void> => {
     const latest = source.latest;
-    if (latest === null) return;
+    // The cheap test first (auto-claim.ts's wantsAutoClaim): the module is loaded only to claim.
+    if (latest === null || !latest.config.enabled || latest.config.claimId !== null || latest.config.autoClaim === null) return;
     const { autoClaim, wantsAutoClaim } = await import('./auto-claim.js');
     if (!wantsAutoClaim(latest.config)) return;
     const result = await autoClaim({
