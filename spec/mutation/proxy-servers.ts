@@ -249,17 +249,4 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-/** One GET through `agent`; resolves with the status and body, rejects with the request's error. */
-export function get(url: string, agent: http.Agent, options: https.RequestOptions & { secureContext?: tls.SecureContext } = {}): Promise<{ status: number; body: string }> {
-  const client = url.startsWith('https:') ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = client.get(url, { agent, ...options }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { body += chunk; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-  });
-}
+export { get } from '../proxy/client.js';

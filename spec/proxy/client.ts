@@ -1,13 +1,16 @@
 /** Tiny clients for the tunnel tests: one HTTPS GET and one WebSocket echo through an agent. */
-import type * as http from 'node:http';
+import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
+import type * as tls from 'node:tls';
 import WebSocket from 'ws';
 import { freePort } from '../../devcloud/free-port.js';
 
-export async function httpsGet(url: string, agent: http.Agent): Promise<{ status: number; body: string }> {
+/** One GET through `agent` (http or https by the URL); resolves with the status and body, rejects with the request's error. */
+export function get(url: string, agent: http.Agent, options: https.RequestOptions & { secureContext?: tls.SecureContext } = {}): Promise<{ status: number; body: string }> {
+  const client = url.startsWith('https:') ? https : http;
   return new Promise((resolve, reject) => {
-    const req = https.get(url, { agent }, (res) => {
+    const req = client.get(url, { agent, ...options }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => { body += chunk; });
@@ -17,6 +20,8 @@ export async function httpsGet(url: string, agent: http.Agent): Promise<{ status
     req.on('error', reject);
   });
 }
+
+export const httpsGet = (url: string, agent: http.Agent): Promise<{ status: number; body: string }> => get(url, agent);
 
 /** Open a wss connection through the agent, optionally stay idle, send one message, return the echo. */
 export async function wsEcho(url: string, agent: http.Agent, message: string, idleMs = 0): Promise<string> {
