@@ -31,8 +31,12 @@ export interface OutboxEntry {
 
 export class Outbox {
   private readonly entries = new Map<number, OutboxEntry>();
-  /** Queued entries in order; `head` is the next one (shifting a large array is O(n)). */
-  private queue: OutboxEntry[] = [];
+  /**
+   * Queued entries in order; `head` is the next one (shifting a large array is O(n)). A slot before
+   * `head` is emptied as its entry leaves: a message sent long ago (its promise, its session) is not
+   * kept alive by the queue until the next compaction.
+   */
+  private queue: Array<OutboxEntry | undefined> = [];
   private head = 0;
   private nextId = 1;
   private bytesHeld = 0;
@@ -76,6 +80,7 @@ export class Outbox {
   takeNext(session: unknown, now: number): OutboxEntry | undefined {
     const entry = this.queue[this.head];
     if (!entry) return undefined;
+    this.queue[this.head] = undefined;
     this.head += 1;
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);

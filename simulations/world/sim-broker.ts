@@ -4,10 +4,13 @@
  * Like the real transport it reports everything asynchronously and rejects unacknowledged
  * publishes when a session dies.
  */
-import { Subject } from 'rxjs';
 import { LinkError } from '../../effects/errors.js';
 import type { SessionEvent, Transport, TransportParams, TransportSession } from '../../effects/ports.js';
 import type { SimClock } from './sim-clock.js';
+import { SimEvents } from './sim-events.js';
+
+/** Every PUBACK is the same event (nobody changes an event): not an object per acknowledged publish. */
+const PUBACK: SessionEvent = Object.freeze({ type: 'puback' });
 
 export type ConnectOutcome =
   | { readonly kind: 'accept' }
@@ -100,7 +103,7 @@ export class SimBroker implements Transport {
 }
 
 export class SimSession implements TransportSession {
-  readonly events = new Subject<SessionEvent>();
+  readonly events = new SimEvents<SessionEvent>();
   private state: 'connecting' | 'up' | 'closed' = 'connecting';
   private readonly timers = new Set<unknown>();
   private readonly unacked = new Map<number, (error: LinkError | null) => void>();
@@ -187,7 +190,7 @@ export class SimSession implements TransportSession {
       this.broker.onDelivered(delivered);
       this.unacked.get(n)?.(null);
       this.unacked.delete(n);
-      this.events.next({ type: 'puback' });
+      this.events.next(PUBACK);
     });
   }
 

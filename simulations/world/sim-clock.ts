@@ -19,9 +19,11 @@ interface Timer {
 }
 
 export class SimClock extends SimulatedClock implements Clock {
-  /** Pending timers by id (what `clearTimeout` cancels). */
-  private readonly timers = new Map<number, Timer>();
-  /** The same timers in firing order: by due time, then creation (ids grow); no scan at every step. */
+  /**
+   * Pending timers in firing order: by due time, then creation (ids grow); no scan at every step. A
+   * handful are pending at a time, so `clearTimeout` finds its timer by a scan from the end (where
+   * the latest, most often cancelled, sit) rather than keeping an index beside it.
+   */
   private readonly queue: Timer[] = [];
   private time = 0;
   private ids = 0;
@@ -40,7 +42,6 @@ export class SimClock extends SimulatedClock implements Clock {
     const ms = Math.max(0, Number.isFinite(timeout) ? Math.ceil(timeout) : 0); // whole ms: no float drift
     const id = this.ids++;
     const timer = { id, due: this.time + ms, fn };
-    this.timers.set(id, timer);
     const queue = this.queue;
     let at = queue.length;
     while (at > 0 && (queue[at - 1] as Timer).due > timer.due) at -= 1;
@@ -50,10 +51,13 @@ export class SimClock extends SimulatedClock implements Clock {
   }
 
   override clearTimeout(id: unknown): void {
-    const timer = this.timers.get(id as number);
-    if (timer === undefined) return;
-    this.timers.delete(timer.id);
-    this.queue.splice(this.queue.indexOf(timer), 1); // at once: a cancelled timer keeps nothing alive
+    const queue = this.queue;
+    for (let at = queue.length - 1; at >= 0; at -= 1) {
+      if ((queue[at] as Timer).id === id) {
+        queue.splice(at, 1); // at once: a cancelled timer keeps nothing alive
+        return;
+      }
+    }
   }
 
   override set(time: number): void {
@@ -81,7 +85,6 @@ export class SimClock extends SimulatedClock implements Clock {
     try {
       for (let t = this.first(); t !== undefined && t.due <= this.time; t = this.first()) {
         this.queue.shift();
-        this.timers.delete(t.id);
         t.fn.call(null);
       }
     } finally {
@@ -91,7 +94,7 @@ export class SimClock extends SimulatedClock implements Clock {
 
   /** Pending timers. */
   get pending(): number {
-    return this.timers.size;
+    return this.queue.length;
   }
 
   nextDue(): number | undefined {
