@@ -33,6 +33,8 @@ export const connectMustWait = (c: LinkContext, e: SomeEvent): boolean => should
 /** A reconnect asked during a graceful disconnect, while the cloud forbids an attempt (a DisconnectReq's block or ban). */
 export const reconnectMustWait = (c: LinkContext, e: SomeEvent): boolean => c.reconnectRequested && mustWait(c, e);
 export const isBanned = (c: LinkContext): boolean => c.banned;
+/** The host has registered nodes (a new session owes the cloud their node-instance messages). */
+export const hasNodes = (c: LinkContext): boolean => c.nodes.length > 0;
 export const pubacksReachReset = (c: LinkContext): boolean => c.pubacks + 1 >= c.settings.timings.resetAfterPubacks;
 
 /** A CONFIG_CHANGED that disables the cloud. */

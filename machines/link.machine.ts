@@ -23,7 +23,8 @@ const afterDisconnect = [
   { guard: 'shouldBeDisabled', target: '#link.disabled', actions: 'markDisconnected' },
   { guard: 'shouldBeUnclaimed', target: '#link.unclaimed', actions: 'markDisconnected' },
   { guard: 'reconnectMustWait', target: '#link.backoff', actions: 'markDisconnected' },
-  { guard: 'reconnectRequested', target: '#link.connecting', actions: 'markDisconnected' },
+  // connecting's entry does not stop the transport (no other way in has one): this one does.
+  { guard: 'reconnectRequested', target: '#link.connecting', actions: ['markDisconnected', 'closeTransport'] },
   { target: '#link.backoff', actions: 'markDisconnected' },
 ] as const;
 
@@ -85,6 +86,7 @@ export const linkMachine = setup({
     reconnectRequested: ({ context }) => g.reconnectRequested(context),
     isBanned: ({ context }) => g.isBanned(context),
     pubacksReachReset: ({ context }) => g.pubacksReachReset(context),
+    hasNodes: ({ context }) => g.hasNodes(context),
     configTurnsOff: ({ context, event }) => g.configTurnsOff(context, event),
     configUnclaims: ({ context, event }) => g.configUnclaims(context, event),
     connectionChanged: ({ context, event }) => g.connectionChanged(context, event),
@@ -132,17 +134,20 @@ export const linkMachine = setup({
     },
     connecting: {
       description: 'One attempt: env, then challenge and password, then the MQTT session.',
-      entry: ['closeTransport', 'beginAttempt'],
+      // Every way in comes from a state that has stopped the transport (disabled, unclaimed, backoff)
+      // or stops it itself (the re-entries below, a reconnect after a graceful disconnect): no
+      // stopChild at each attempt for a transport that is not there.
+      entry: 'beginAttempt',
       initial: 'env',
       on: {
         DISABLE: { target: 'disabled', actions: 'disable' },
         STOP: { target: 'disabled', actions: 'markStopped' },
         CONFIG_INVALID: { target: 'disabled', actions: 'applyConfigError' },
-        CLAIMED: { target: 'connecting', reenter: true, actions: 'applyClaim' },
+        CLAIMED: { target: 'connecting', reenter: true, actions: ['applyClaim', 'closeTransport'] },
         CONFIG_CHANGED: [
           { guard: 'configTurnsOff', target: 'disabled', actions: 'applySettings' },
           { guard: 'configUnclaims', target: 'unclaimed', actions: 'applySettings' },
-          { guard: 'connectionChanged', target: 'connecting', reenter: true, actions: 'applySettings' },
+          { guard: 'connectionChanged', target: 'connecting', reenter: true, actions: ['applySettings', 'closeTransport'] },
           { actions: 'applySettings' },
         ],
       },
@@ -172,7 +177,11 @@ export const linkMachine = setup({
         transport: {
           entry: 'openTransport',
           on: {
-            TRANSPORT_UP: { target: '#link.connected', actions: ['connectSession', 'sendNodeMessages'] },
+            // The node-instance messages of a new session go to the transport only when there are nodes.
+            TRANSPORT_UP: [
+              { guard: 'hasNodes', target: '#link.connected', actions: ['connectSession', 'sendNodeMessages'] },
+              { target: '#link.connected', actions: 'connectSession' },
+            ],
             TRANSPORT_CLOSED: { target: '#link.backoff', actions: 'recordFailure' },
           },
           after: { connectBudget: { target: '#link.backoff', actions: { type: 'recordTimeout', params: { code: 'CONNECT_TIMEOUT' } } } },

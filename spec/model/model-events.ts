@@ -86,6 +86,7 @@ export function serializeModelState(snapshot: ModelSnapshot): string {
     snapshot.value,
     c.settings.enabled, c.settings.claimId !== null, c.stopped, c.configError !== null,
     c.banned, c.blockUntil !== null && c.blockUntil > c.now, c.reconnectRequested, Math.min(c.pubacks, 2),
+    c.nodes.length > 0,
   ]);
 }
 
