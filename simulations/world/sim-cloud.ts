@@ -55,6 +55,12 @@ export class SimCloud implements CloudApi {
   onCall: (call: CloudCall) => void = () => undefined;
   private readonly scripts: Record<CloudEndpoint, CloudAnswer[]> = { env: [], challenge: [], password: [] };
   private issued = 0;
+  /**
+   * The aborts of the requests made with each signal, behind one 'abort' listener per signal (auth's
+   * challenge and password share theirs): adding a listener to an AbortSignal costs more than the
+   * rest of a request here.
+   */
+  private readonly abortsBySignal = new WeakMap<AbortSignal, Array<() => void>>();
   /** The challenge, the same every time (nothing writes to it): not an allocation per attempt. */
   private readonly challengeBytes = new Uint8Array(256).fill(7);
   idleClosed = 0;
@@ -126,7 +132,7 @@ export class SimCloud implements CloudApi {
       if (signal.aborted) return aborted();
       // Not removed when the answer comes (a removal costs more than the call it saves): an abort after
       // the answer finds the request ended and does nothing.
-      signal.addEventListener('abort', aborted, { once: true });
+      this.whenAborted(signal, aborted);
       if (answer.kind !== 'timeout') timer = this.clock.setTimeout(() => {
         const at = this.clock.now();
         this.end(request, 'answered');
@@ -138,6 +144,17 @@ export class SimCloud implements CloudApi {
         else reject(new LinkError(NOT_OK_CODE[endpoint], `${endpoint} answered HTTP ${answer.status}`, { at, httpStatus: answer.status, ...(answer.body ? { cloud: answer.body } : {}) }));
       }, this.latencyMs);
     });
+  }
+
+  private whenAborted(signal: AbortSignal, aborted: () => void): void {
+    const known = this.abortsBySignal.get(signal);
+    if (known) {
+      known.push(aborted);
+      return;
+    }
+    const aborts = [aborted];
+    this.abortsBySignal.set(signal, aborts);
+    signal.addEventListener('abort', () => { for (const abort of aborts) abort(); }, { once: true });
   }
 
   private end(request: OpenRequest, how: 'answered' | 'aborted'): void {
