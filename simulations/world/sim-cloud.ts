@@ -56,11 +56,12 @@ export class SimCloud implements CloudApi {
   private readonly scripts: Record<CloudEndpoint, CloudAnswer[]> = { env: [], challenge: [], password: [] };
   private issued = 0;
   /**
-   * The aborts of the requests made with each signal, behind one 'abort' listener per signal (auth's
-   * challenge and password share theirs): adding a listener to an AbortSignal costs more than the
-   * rest of a request here.
+   * The aborts of the requests made one after the other with the same signal (auth's challenge and
+   * password), behind one 'abort' listener: adding a listener to an AbortSignal costs more than the rest
+   * of a request here (and a WeakMap by signal would cost as much again).
    */
-  private readonly abortsBySignal = new WeakMap<AbortSignal, Array<() => void>>();
+  private lastSignal: AbortSignal | null = null;
+  private lastAborts: Array<() => void> = [];
   /** The challenge, the same every time (nothing writes to it): not an allocation per attempt. */
   private readonly challengeBytes = new Uint8Array(256).fill(7);
   idleClosed = 0;
@@ -147,13 +148,13 @@ export class SimCloud implements CloudApi {
   }
 
   private whenAborted(signal: AbortSignal, aborted: () => void): void {
-    const known = this.abortsBySignal.get(signal);
-    if (known) {
-      known.push(aborted);
+    if (signal === this.lastSignal) {
+      this.lastAborts.push(aborted);
       return;
     }
     const aborts = [aborted];
-    this.abortsBySignal.set(signal, aborts);
+    this.lastSignal = signal;
+    this.lastAborts = aborts;
     signal.addEventListener('abort', () => { for (const abort of aborts) abort(); }, { once: true });
   }
 
