@@ -19,6 +19,7 @@ export default defineConfig({
       'spec/backoff/*.spec.ts',
       'spec/model/*.spec.ts',
       'spec/outbox.spec.ts',
+      'spec/outbox/*.spec.ts',
       'spec/config/{ini,load,merge,netdata-conf,careless-config,props,config-values.props}.spec.ts',
       'spec/proxy/{parse,parse.props,classify}.spec.ts',
       'spec/mqtt/{cmd-relay,cmd-relay-agent,cmd-relay-cap,units}.spec.ts',
