@@ -165,10 +165,21 @@ export async function handWrittenCredentials(cloud: CloudInfo, node: BenchNode, 
     for (const t of answer.topics) topics[t.name] ??= t.topic.replaceAll('#{claim_id}', node.claimId);
     const offer = envJson.transports.find((t) => t.type === 'MQTTv5') ?? envJson.transports[0];
     if (!offer) throw new Error('no transport offered');
-    return { endpoint: offer.endpoint, protocolVersion: offer.type === 'MQTTv5' ? 5 : 4, credentials: { clientId: answer.clientID, username: answer.username, password: answer.password, topics } };
+    return { endpoint: wssEndpoint(offer.endpoint), protocolVersion: offer.type === 'MQTTv5' ? 5 : 4, credentials: { clientId: answer.clientID, username: answer.username, password: answer.password, topics } };
   } finally {
     agent.destroy();
   }
+}
+
+/**
+ * The env answer's endpoint as mqtt.js takes it: the cloud offers `https://host:port/mqtt` (or
+ * `host:port`), which is MQTT over WebSockets with TLS there; mqtt.js needs the `wss://` form (the
+ * link's adapter does the same in adapters/mqtt/endpoint.ts).
+ */
+export function wssEndpoint(endpoint: string): string {
+  const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`);
+  if (url.protocol === 'wss:') return url.toString();
+  return `wss://${url.host}${url.pathname === '/' ? '/mqtt' : url.pathname}`;
 }
 
 export const readPrivateKey = (node: BenchNode): Promise<string> => readFile(join(node.cloudDir, PRIVATE_KEY_FILE), 'utf8');
