@@ -6,7 +6,8 @@
  *
  * Many short rounds, each a floor run and a link run back to back (which one goes first alternates),
  * after a warm-up of both. The speed of a shared 2-core machine drifts by 20% and more over seconds, and
- * a slow phase costs the link (more garbage collection) more than the floor: a ratio taken within each
+ * a slow phase costs the link more than the floor (measured; not the collector's threads: a single-threaded
+ * collector moves it the same way, so most likely the link's larger working set): a ratio taken within each
  * round (about half a second) sees both under the same conditions, and the median of the rounds' ratios
  * is the result; the ratio of the medians and the quartiles of the round ratios are kept beside it.
  *
@@ -40,8 +41,8 @@ export interface SimOverheadResult {
   readonly roundRatioQuartiles: readonly [number, number];
   /**
    * The share of the machine's CPU time taken by its hypervisor for other guests during the rounds
-   * (`steal` in /proc/stat; null where there is none to read). The link suffers more from it than the
-   * floor (its collector's parallel work waits for a stolen core): read the ratio with it.
+   * (`steal` in /proc/stat; null where there is none to read). A busy host slows the link more than the
+   * floor, and not always visibly as steal: read the ratio with it and with the floor's own time.
    */
   readonly steal: number | null;
 }
