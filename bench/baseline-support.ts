@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { rootCertificates } from 'node:tls';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import { parseEndpoint } from '../adapters/mqtt/endpoint.js';
 import { writeFrames } from '../adapters/mqtt/frames.js';
 import { claim } from '../adapters/claim/index.js';
 import { challengeUrl, createCloudApi, envUrl, passwordUrl } from '../adapters/cloud-api/index.js';
@@ -30,11 +31,7 @@ export interface Row {
   readonly met: boolean;
 }
 
-export const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid] ?? 0 : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
+export { median } from './stats.js';
 
 /** What a child process needs to reach the cloud and the nodes. */
 export interface CloudInfo {
@@ -165,21 +162,11 @@ export async function handWrittenCredentials(cloud: CloudInfo, node: BenchNode, 
     for (const t of answer.topics) topics[t.name] ??= t.topic.replaceAll('#{claim_id}', node.claimId);
     const offer = envJson.transports.find((t) => t.type === 'MQTTv5') ?? envJson.transports[0];
     if (!offer) throw new Error('no transport offered');
-    return { endpoint: wssEndpoint(offer.endpoint), protocolVersion: offer.type === 'MQTTv5' ? 5 : 4, credentials: { clientId: answer.clientID, username: answer.username, password: answer.password, topics } };
+    // The cloud offers `https://host:port/mqtt` (or host:port): MQTT over WSS, which mqtt.js takes only as wss://.
+    return { endpoint: parseEndpoint(offer.endpoint).url, protocolVersion: offer.type === 'MQTTv5' ? 5 : 4, credentials: { clientId: answer.clientID, username: answer.username, password: answer.password, topics } };
   } finally {
     agent.destroy();
   }
-}
-
-/**
- * The env answer's endpoint as mqtt.js takes it: the cloud offers `https://host:port/mqtt` (or
- * `host:port`), which is MQTT over WebSockets with TLS there; mqtt.js needs the `wss://` form (the
- * link's adapter does the same in adapters/mqtt/endpoint.ts).
- */
-export function wssEndpoint(endpoint: string): string {
-  const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`);
-  if (url.protocol === 'wss:') return url.toString();
-  return `wss://${url.host}${url.pathname === '/' ? '/mqtt' : url.pathname}`;
 }
 
 export const readPrivateKey = (node: BenchNode): Promise<string> => readFile(join(node.cloudDir, PRIVATE_KEY_FILE), 'utf8');

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { median } from './stats.js';
 
 const execFile = promisify(execFileCb);
 const ROOT = process.cwd();
@@ -37,11 +38,6 @@ function sizeOf(path: string): number {
   if (!s.isDirectory()) return s.size;
   return readdirSync(path).reduce((sum, name) => sum + sizeOf(join(path, name)), 0);
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2] ?? 0 : ((s[s.length / 2 - 1] ?? 0) + (s[s.length / 2] ?? 0)) / 2;
-};
 
 /** Cold import of `specifier` in a fresh node process started in `dir`: milliseconds. */
 async function importMs(dir: string, specifier: string): Promise<number> {

@@ -17,6 +17,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { simSpeed } from './sim-speed.js';
+import { median, quantile } from './stats.js';
 import { xstateFloor } from './xstate-floor.js';
 
 export interface SimOverheadResult {
@@ -57,10 +58,6 @@ function cpuTimes(): [number, number] | null {
     return null;
   }
 }
-
-const sorted = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
-const quantile = (xs: readonly number[], q: number): number => sorted(xs)[Math.floor((xs.length - 1) * q)] ?? 0;
-const median = (xs: readonly number[]): number => quantile(xs, 0.5);
 
 async function linkMicros(links: number, hours: number): Promise<number> {
   const r = await simSpeed(links, hours, [1, 10]);
